@@ -1,0 +1,47 @@
+// Command localaws serves the embedded AWS endpoint until SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:4566", "listen address")
+	region := flag.String("region", "us-east-1", "region to serve")
+	account := flag.String("account", "000000000000", "12-digit account ID to serve")
+	stateDir := flag.String("state-dir", "", "directory for unpacked code and environment logs (default: a temp dir removed on exit)")
+	verbose := flag.Bool("v", false, "log at debug level")
+	flag.Parse()
+
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(logger)
+
+	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir, Logger: logger})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if err := srv.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	s := <-sig
+	logger.Info("stopping", "signal", s.String())
+	if err := srv.Close(); err != nil {
+		logger.Error("shutdown", "err", err)
+		os.Exit(1)
+	}
+}

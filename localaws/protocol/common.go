@@ -1,0 +1,45 @@
+package protocol
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+)
+
+// MaxBodyBytes bounds what any codec reads. It is above every AWS payload limit
+// (6 MB sync invoke) so that the services can answer with their own limit errors.
+const MaxBodyBytes = 8 << 20
+
+// ReadBody reads the whole request body, with an AWS-shaped error when it is too large.
+func ReadBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, Errorf(http.StatusBadRequest, "SerializationException", "cannot read request body: %v", err)
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			"request body exceeds %d bytes", MaxBodyBytes)
+	}
+	return body, nil
+}
+
+// StartRequest assigns the request ID and sets it on the response.
+func StartRequest(w http.ResponseWriter, r *http.Request) *http.Request {
+	id := core.RequestID(r.Context())
+	if id == "" {
+		id = core.NewUUID()
+		r = r.WithContext(core.WithRequestID(r.Context(), id))
+	}
+	w.Header().Set("x-amzn-RequestId", id)
+	return r
+}
+
+// logError records server-side failures and unknown operations; client errors are the caller's business.
+func logError(r *http.Request, service, op string, e *Error) {
+	if e.Status() >= 500 || e.Code == "UnknownOperationException" || e.Code == "InvalidAction" {
+		slog.Default().Warn("request failed", "service", service, "operation", op, "code", e.Code, "message", e.Message,
+			"requestId", core.RequestID(r.Context()))
+	}
+}

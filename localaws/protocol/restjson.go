@@ -1,0 +1,75 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+)
+
+// RESTHandler is one REST-JSON operation (Lambda). It returns the status and a value
+// to encode as JSON; a nil value with status 204 writes no body.
+type RESTHandler func(r *http.Request) (status int, out any, err error)
+
+// RESTService names a REST-JSON service for its errors and logs.
+type RESTService struct {
+	Name string
+}
+
+// Handle adapts a RESTHandler for an http.ServeMux route; op names it in logs.
+func (s RESTService) Handle(op string, fn RESTHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r = StartRequest(w, r)
+		status, out, err := fn(r)
+		if err != nil {
+			s.WriteError(w, r, op, AsError(err))
+			return
+		}
+		WriteJSON(w, status, out)
+	}
+}
+
+// WriteJSON writes v as application/json with the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	if v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	if raw, ok := v.(json.RawMessage); ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(raw)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// WriteError renders e the way Lambda does: X-Amzn-ErrorType plus {"Type","message"}.
+func (s RESTService) WriteError(w http.ResponseWriter, r *http.Request, op string, e *Error) {
+	logError(r, s.Name, op, e)
+	typ := e.Type
+	if typ == "" {
+		typ = "User"
+		if e.faultType() == "Receiver" {
+			typ = "Service"
+		}
+	}
+	w.Header().Set("X-Amzn-ErrorType", e.Code)
+	WriteJSON(w, e.Status(), map[string]string{"Type": typ, "message": e.Message})
+}
+
+// DecodeJSON reads a REST-JSON request body into v. An empty body leaves v unchanged.
+func DecodeJSON(r *http.Request, v any) error {
+	body, err := ReadBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return Errorf(http.StatusBadRequest, "InvalidRequestContentException", "could not parse request body into json: %v", err)
+	}
+	return nil
+}

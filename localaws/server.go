@@ -1,0 +1,209 @@
+// Package localaws is an embedded AWS endpoint: STS, IAM, CloudWatch Logs, SQS,
+// EventBridge and Lambda on one port, with Lambda functions run as real processes and
+// one execution environment per tenant for PER_TENANT functions.
+package localaws
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+)
+
+// Config configures a Server. Zero values take the defaults of the localaws command.
+type Config struct {
+	// Addr to listen on; "127.0.0.1:0" picks a free port. Default 127.0.0.1:4566.
+	Addr string
+	// Region served; default us-east-1.
+	Region string
+	// Account ID served; default 000000000000.
+	Account string
+	// StateDir holds unpacked code, environment working directories and logs. Default: a new temp dir.
+	StateDir string
+	Logger   *slog.Logger
+	Clock    core.Clock
+}
+
+// Factory builds one service.
+type Factory func(env *core.Env) core.Service
+
+// Server is a running localaws endpoint.
+type Server struct {
+	env       *core.Env
+	services  []core.Service
+	byName    map[string]core.Service
+	byTarget  map[string]core.Service
+	mux       *http.ServeMux
+	http      *http.Server
+	listener  net.Listener
+	url       string
+	addr      string
+	tempState bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New builds a server with the given services, or every service when none are given.
+// It does not listen until Start.
+func New(cfg Config, factories ...Factory) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:4566"
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "000000000000"
+	}
+	if !regexp.MustCompile(`^\d{12}$`).MatchString(cfg.Account) {
+		return nil, fmt.Errorf("localaws: account %q must be 12 digits", cfg.Account)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = core.RealClock{}
+	}
+	s := &Server{byName: map[string]core.Service{}, byTarget: map[string]core.Service{}, mux: http.NewServeMux()}
+	if cfg.StateDir == "" {
+		dir, err := os.MkdirTemp("", "localaws-")
+		if err != nil {
+			return nil, fmt.Errorf("localaws: state dir: %w", err)
+		}
+		cfg.StateDir, s.tempState = dir, true
+	} else {
+		abs, err := filepath.Abs(cfg.StateDir)
+		if err != nil {
+			return nil, fmt.Errorf("localaws: state dir: %w", err)
+		}
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			return nil, fmt.Errorf("localaws: state dir: %w", err)
+		}
+		cfg.StateDir = abs
+	}
+	s.env = &core.Env{
+		Region: cfg.Region, Account: cfg.Account, StateDir: cfg.StateDir,
+		Clock: cfg.Clock, Logger: cfg.Logger, BaseURL: func() string { return s.url },
+	}
+	if len(factories) == 0 {
+		factories = DefaultServices()
+	}
+	for _, f := range factories {
+		svc := f(s.env)
+		s.services = append(s.services, svc)
+		s.byName[svc.SigningName()] = svc
+		if p := svc.TargetPrefix(); p != "" {
+			s.byTarget[p] = svc
+		}
+		if a, ok := svc.(core.AdminRouter); ok {
+			a.AdminRoutes(s.mux)
+		}
+	}
+	s.mux.HandleFunc("GET /_localaws/health", s.health)
+	s.mux.HandleFunc("/", s.dispatch)
+	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 30 * time.Second, MaxHeaderBytes: 1 << 20,
+		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}
+	s.addr = cfg.Addr
+	return s, nil
+}
+
+// Start listens and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("localaws: listen on %s: %w", s.addr, err)
+	}
+	s.listener = ln
+	s.url = "http://" + ln.Addr().String()
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.env.Logger.Error("localaws server stopped", "err", err)
+		}
+	}()
+	s.env.Logger.Info("localaws listening", "url", s.url, "region", s.env.Region, "account", s.env.Account,
+		"stateDir", s.env.StateDir)
+	return nil
+}
+
+// URL is the endpoint, e.g. http://127.0.0.1:4566; empty before Start.
+func (s *Server) URL() string { return s.url }
+
+// Env exposes the shared environment (region, account, state dir).
+func (s *Server) Env() *core.Env { return s.env }
+
+// Handler serves every service; useful with httptest.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Close stops every service (and so every function process), then the listener.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		for i := len(s.services) - 1; i >= 0; i-- {
+			if c, ok := s.services[i].(core.Closer); ok {
+				errs = append(errs, c.Close())
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if s.listener != nil {
+			errs = append(errs, s.http.Shutdown(ctx))
+		}
+		if s.tempState {
+			errs = append(errs, os.RemoveAll(s.env.StateDir))
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
+	names := make([]string, 0, len(s.services))
+	for _, svc := range s.services {
+		names = append(names, svc.SigningName())
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "services": names, "region": s.env.Region,
+		"account": s.env.Account})
+}
+
+// credentialScope matches "Credential=AKID/20260101/us-east-1/sqs/aws4_request".
+var credentialScope = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request`)
+
+// dispatch picks the service by X-Amz-Target prefix, then by SigV4 signing name.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		prefix, _, _ := strings.Cut(t, ".")
+		if svc, ok := s.byTarget[prefix]; ok {
+			svc.ServeHTTP(w, r)
+			return
+		}
+	}
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		if svc, ok := s.byName[m[1]]; ok {
+			svc.ServeHTTP(w, r)
+			return
+		}
+		s.unknownService(w, r, fmt.Sprintf("service %q is not emulated by localaws", m[1]))
+		return
+	}
+	s.unknownService(w, r, "cannot tell which service this request is for: sign it with SigV4 or set X-Amz-Target")
+}
+
+func (s *Server) unknownService(w http.ResponseWriter, r *http.Request, msg string) {
+	s.env.Logger.Warn("unroutable request", "method", r.Method, "path", r.URL.Path, "reason", msg)
+	r = protocol.StartRequest(w, r)
+	protocol.RESTService{Name: "localaws"}.WriteError(w, r, "", protocol.Errorf(http.StatusBadRequest,
+		"UnknownServiceException", "%s", msg))
+}
