@@ -13,14 +13,21 @@ import (
 const MaxBodyBytes = 8 << 20
 
 // ReadBody reads the whole request body, with an AWS-shaped error when it is too large.
-func ReadBody(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+func ReadBody(r *http.Request) ([]byte, error) { return ReadBodyLimit(r, MaxBodyBytes) }
+
+// ReadBodyLimit is ReadBody with an operation's own limit, which may exceed MaxBodyBytes
+// (Lambda accepts 50 MB zips inline). A longer body is a 413 RequestEntityTooLargeException;
+// services that name the limit differently can match on that code.
+func ReadBodyLimit(r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, Errorf(http.StatusBadRequest, "SerializationException", "cannot read request body: %v", err)
 	}
-	if len(body) > MaxBodyBytes {
+	if int64(len(body)) > limit {
+		// Drain a bounded remainder so the client reads the error instead of a reset connection.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, MaxBodyBytes))
 		return nil, Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-			"request body exceeds %d bytes", MaxBodyBytes)
+			"request body exceeds %d bytes", limit)
 	}
 	return body, nil
 }

@@ -28,10 +28,31 @@ func (s RESTService) Handle(op string, fn RESTHandler) http.HandlerFunc {
 	}
 }
 
-// WriteJSON writes v as application/json with the given status.
+// RawBody is a REST response whose body is an unencoded payload (Lambda Invoke's
+// function output), with output members bound to response headers.
+type RawBody struct {
+	Header      http.Header
+	ContentType string // omitted when empty
+	Body        []byte
+}
+
+// WriteJSON writes v as application/json with the given status; a *RawBody is written as is.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	if v == nil {
 		w.WriteHeader(status)
+		return
+	}
+	if raw, ok := v.(*RawBody); ok {
+		for k, vs := range raw.Header {
+			for _, hv := range vs {
+				w.Header().Add(k, hv)
+			}
+		}
+		if raw.ContentType != "" {
+			w.Header().Set("Content-Type", raw.ContentType)
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(raw.Body)
 		return
 	}
 	if raw, ok := v.(json.RawMessage); ok {
@@ -60,8 +81,11 @@ func (s RESTService) WriteError(w http.ResponseWriter, r *http.Request, op strin
 }
 
 // DecodeJSON reads a REST-JSON request body into v. An empty body leaves v unchanged.
-func DecodeJSON(r *http.Request, v any) error {
-	body, err := ReadBody(r)
+func DecodeJSON(r *http.Request, v any) error { return DecodeJSONLimit(r, v, MaxBodyBytes) }
+
+// DecodeJSONLimit is DecodeJSON with the operation's own body limit (see ReadBodyLimit).
+func DecodeJSONLimit(r *http.Request, v any, limit int64) error {
+	body, err := ReadBodyLimit(r, limit)
 	if err != nil {
 		return err
 	}
