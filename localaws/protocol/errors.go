@@ -24,6 +24,9 @@ type Error struct {
 	QueryCode string
 	// Type is the REST-JSON "Type" body field (Lambda: "User" or "Service"); derived when empty.
 	Type string
+	// Fields are extra members of a REST-JSON error body, e.g. Lambda's
+	// TooManyRequestsException "Reason"; they never replace "Type" or "message".
+	Fields map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

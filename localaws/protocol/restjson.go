@@ -76,8 +76,13 @@ func (s RESTService) WriteError(w http.ResponseWriter, r *http.Request, op strin
 			typ = "Service"
 		}
 	}
+	body := map[string]string{}
+	for k, v := range e.Fields {
+		body[k] = v
+	}
+	body["Type"], body["message"] = typ, e.Message
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
-	WriteJSON(w, e.Status(), map[string]string{"Type": typ, "message": e.Message})
+	WriteJSON(w, e.Status(), body)
 }
 
 // DecodeJSON reads a REST-JSON request body into v. An empty body leaves v unchanged.
