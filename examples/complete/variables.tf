@@ -1,0 +1,67 @@
+variable "region" {
+  description = "AWS Region to deploy to, for example us-east-1 (tenant isolation is available in every commercial Region except Asia Pacific (New Zealand))."
+  type        = string
+  default     = "us-east-1"
+  nullable    = false
+}
+
+variable "name" {
+  description = "Prefix of every resource name: 1-32 letters, digits, hyphens or underscores."
+  type        = string
+  default     = "tenant-isolation-complete"
+  nullable    = false
+}
+
+variable "architecture" {
+  description = "Instruction set of the functions: \"arm64\" (default) or \"x86_64\"; the zips come from dist_dir/arm64 or dist_dir/amd64."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "Set architecture to \"arm64\" or \"x86_64\" (make build ARCH=arm64 or ARCH=amd64)."
+  }
+}
+
+variable "dist_dir" {
+  description = "Directory that make build writes to, holding <goarch>/router.zip and <goarch>/tenant-worker.zip."
+  type        = string
+  default     = "../../dist"
+  nullable    = false
+}
+
+variable "invocation_mode" {
+  description = "How the router invokes the backend: \"async\" (default) or \"sync\"."
+  type        = string
+  default     = "async"
+  nullable    = false
+}
+
+variable "tenant_pattern" {
+  description = "Anchored RE2 regular expression that tenant IDs must match."
+  type        = string
+  default     = "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$"
+  nullable    = false
+}
+
+variable "known_tenants" {
+  description = "Tenant IDs the router accepts; empty (default) accepts every tenant that matches tenant_pattern."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "batch_size" {
+  description = "Largest number of messages per router invocation from each source queue, 1-10000."
+  type        = number
+  default     = 10
+  nullable    = false
+}
+
+variable "event_source" {
+  description = "Value of the source field that the EventBridge rule matches; producers put events with it."
+  type        = string
+  default     = "tenant-isolation.example"
+  nullable    = false
+}

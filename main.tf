@@ -1,0 +1,177 @@
+################################################################################
+# Wiring only: every resource lives in a submodule.
+#
+# Order without cycles: source queues and the backend come first, and their
+# ARNs are built from names (known at plan time). The router's role and
+# environment name those ARNs; the event source mappings and EventBridge
+# targets then name the router and wait for its role policy.
+################################################################################
+
+locals {
+  router_function_name  = "${var.name}-router"
+  backend_function_name = "${var.name}-backend"
+
+  # At most one EventBridge source targets the router directly (validated).
+  direct_eventbridge_source = one([for k, s in var.eventbridge_sources : k if s.target == "router"])
+
+  router_sources = concat(
+    [
+      for k, s in var.sqs_sources : {
+        name      = k
+        kind      = "sqs"
+        queue_arn = module.sqs_source[k].queue_arn
+        rules     = s.tenant_rules
+      }
+    ],
+    [
+      for k, s in var.eventbridge_sources : {
+        name      = k
+        kind      = "eventbridge"
+        queue_arn = s.target == "queue" ? module.eventbridge_source[k].buffer_queue_arn : ""
+        rules     = s.tenant_rules
+      }
+    ],
+  )
+}
+
+################################################################################
+# Backend: tenant-isolated (PER_TENANT) function
+################################################################################
+
+module "backend" {
+  source = "./modules/isolated-function"
+
+  function_name                  = local.backend_function_name
+  architectures                  = var.architectures
+  memory_size                    = var.backend_memory_size
+  timeout                        = var.backend_timeout
+  reserved_concurrent_executions = var.backend_reserved_concurrent_executions
+  environment_variables          = var.backend_environment_variables
+
+  filename          = var.backend_package.filename
+  source_code_hash  = var.backend_package.source_code_hash
+  s3_bucket         = var.backend_package.s3_bucket
+  s3_key            = var.backend_package.s3_key
+  s3_object_version = var.backend_package.s3_object_version
+
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
+  policy_json               = var.backend_policy_json
+  policy_arns               = var.backend_policy_arns
+
+  log_retention_in_days = var.log_retention_in_days
+  log_kms_key_arn       = var.log_kms_key_arn
+  log_application_level = var.log_application_level
+  log_system_level      = var.log_system_level
+
+  maximum_retry_attempts       = var.backend_maximum_retry_attempts
+  maximum_event_age_in_seconds = var.backend_maximum_event_age_in_seconds
+  sqs_kms_master_key_id        = var.sqs_kms_master_key_id
+
+  tags = var.tags
+}
+
+################################################################################
+# Router: extracts and validates the tenant, invokes the backend with it
+################################################################################
+
+module "router" {
+  source = "./modules/router"
+
+  function_name = local.router_function_name
+  architectures = var.architectures
+  memory_size   = var.router_memory_size
+  timeout       = var.router_timeout
+
+  filename          = var.router_package.filename
+  source_code_hash  = var.router_package.source_code_hash
+  s3_bucket         = var.router_package.s3_bucket
+  s3_key            = var.router_package.s3_key
+  s3_object_version = var.router_package.s3_object_version
+
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
+
+  log_retention_in_days = var.log_retention_in_days
+  log_kms_key_arn       = var.log_kms_key_arn
+  log_application_level = var.log_application_level
+  log_system_level      = var.log_system_level
+
+  backend_function_arn = module.backend.function_arn
+  sources              = local.router_sources
+  tenant_pattern       = var.tenant_pattern
+  known_tenants        = var.known_tenants
+  invocation_mode      = var.invocation_mode
+  max_parallel_invokes = var.max_parallel_invokes
+
+  quarantine_queue_name                = "${var.name}-quarantine"
+  quarantine_message_retention_seconds = var.quarantine_message_retention_seconds
+
+  # Events the router fails to handle after Lambda's async retries (direct
+  # EventBridge delivery) go to that source's dead-letter queue.
+  async_on_failure_destination_arn = local.direct_eventbridge_source == null ? null : module.eventbridge_source[local.direct_eventbridge_source].dlq_arn
+
+  sqs_kms_master_key_id = var.sqs_kms_master_key_id
+
+  tags = var.tags
+}
+
+################################################################################
+# SQS sources
+################################################################################
+
+module "sqs_source" {
+  source   = "./modules/sqs-source"
+  for_each = var.sqs_sources
+
+  name                        = "${var.name}-${each.key}"
+  fifo_queue                  = each.value.fifo_queue
+  content_based_deduplication = each.value.content_based_deduplication
+  visibility_timeout_seconds  = coalesce(each.value.visibility_timeout_seconds, 6 * var.router_timeout)
+  message_retention_seconds   = each.value.message_retention_seconds
+
+  dlq_max_receive_count         = each.value.dlq_max_receive_count
+  dlq_message_retention_seconds = each.value.dlq_message_retention_seconds
+
+  kms_master_key_id = var.sqs_kms_master_key_id
+
+  router_function_arn                = module.router.function_arn
+  router_role_policy_id              = module.router.role_policy_id
+  batch_size                         = each.value.batch_size
+  maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+  maximum_concurrency                = each.value.maximum_concurrency
+
+  tags = var.tags
+}
+
+################################################################################
+# EventBridge sources
+################################################################################
+
+module "eventbridge_source" {
+  source   = "./modules/eventbridge-source"
+  for_each = var.eventbridge_sources
+
+  name       = "${var.name}-${each.key}"
+  create_bus = each.value.create_bus
+  bus_name   = coalesce(each.value.bus_name, "${var.name}-${each.key}")
+  rules      = each.value.rules
+
+  target                             = each.value.target
+  router_function_arn                = module.router.function_arn
+  router_role_policy_id              = module.router.role_policy_id
+  retry_maximum_attempts             = each.value.retry_maximum_attempts
+  retry_maximum_event_age_in_seconds = each.value.retry_maximum_event_age_in_seconds
+
+  buffer_visibility_timeout_seconds  = coalesce(each.value.visibility_timeout_seconds, 6 * var.router_timeout)
+  batch_size                         = each.value.batch_size
+  maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
+  maximum_concurrency                = each.value.maximum_concurrency
+
+  dlq_max_receive_count         = each.value.dlq_max_receive_count
+  dlq_message_retention_seconds = each.value.dlq_message_retention_seconds
+
+  kms_master_key_id = var.sqs_kms_master_key_id
+
+  tags = var.tags
+}

@@ -1,0 +1,198 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+  account_id = data.aws_caller_identity.current.account_id
+
+  role_name      = coalesce(var.role_name, var.function_name)
+  log_group_name = "/aws/lambda/${var.function_name}"
+
+  # ARNs built from names are known at plan time, so the role policy and the
+  # function ARN that the router's policy names can be reviewed in the plan.
+  function_arn  = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"
+  log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+
+  on_failure_destination_arn = var.create_on_failure_queue ? module.on_failure_queue[0].arn : var.on_failure_destination_arn
+}
+
+################################################################################
+# Execution role: logs, the async on-failure destination, and what the caller adds
+################################################################################
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "LambdaAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = local.role_name
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume_role.json
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  # The caller's statements for what the handler itself does.
+  source_policy_documents = var.policy_json == null ? [] : [var.policy_json]
+
+  # The log group is created by Terraform, so the role gets no logs:CreateLogGroup.
+  statement {
+    sid       = "WriteOwnLogStreams"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.log_group_arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = local.on_failure_destination_arn == null ? [] : [local.on_failure_destination_arn]
+
+    content {
+      sid       = "SendFailedAsyncInvocationsToDestination"
+      actions   = ["sqs:SendMessage"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.create_on_failure_queue && var.sqs_kms_master_key_id != null ? [var.sqs_kms_master_key_id] : []
+
+    content {
+      sid       = "EncryptForOnFailureQueue"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "function-permissions"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  count = length(var.policy_arns)
+
+  role       = aws_iam_role.this.name
+  policy_arn = var.policy_arns[count.index]
+}
+
+################################################################################
+# Log group (created here so that retention, KMS and tags apply from the first log line)
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+################################################################################
+# Function
+#
+# Tenant isolation is fixed at creation: AWS cannot change tenancy_config on an
+# existing function, so Terraform replaces it. AWS also forbids function URLs,
+# provisioned concurrency and SnapStart on tenant-isolated functions, so this
+# module offers none of them.
+################################################################################
+
+resource "aws_lambda_function" "this" {
+  function_name = var.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+  runtime       = "provided.al2023"
+  handler       = "bootstrap"
+  architectures = var.architectures
+  memory_size   = var.memory_size
+  timeout       = var.timeout
+
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  filename          = var.filename
+  source_code_hash  = var.source_code_hash
+  s3_bucket         = var.s3_bucket
+  s3_key            = var.s3_key
+  s3_object_version = var.s3_object_version
+
+  tenancy_config {
+    tenant_isolation_mode = "PER_TENANT"
+  }
+
+  # JSON logs: Lambda adds tenantId to platform events, and the handler's own
+  # slog JSON lines carry it too.
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.log_application_level
+    system_log_level      = var.log_system_level
+  }
+
+  dynamic "environment" {
+    for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
+
+    content {
+      variables = environment.value
+    }
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy.this,
+    aws_iam_role_policy_attachment.this,
+  ]
+
+  lifecycle {
+    precondition {
+      condition     = (var.filename != null) != (var.s3_bucket != null && var.s3_key != null)
+      error_message = "Give exactly one deployment package: filename (with source_code_hash), or s3_bucket and s3_key."
+    }
+
+    precondition {
+      condition     = !(var.create_on_failure_queue && var.on_failure_destination_arn != null)
+      error_message = "Set on_failure_destination_arn only with create_on_failure_queue = false, or leave it null to use the queue the module creates."
+    }
+  }
+}
+
+################################################################################
+# Asynchronous invocation: retries, event age and the on-failure destination
+################################################################################
+
+module "on_failure_queue" {
+  source = "../queue"
+  count  = var.create_on_failure_queue ? 1 : 0
+
+  name                      = coalesce(var.on_failure_queue_name, "${var.function_name}-on-failure")
+  message_retention_seconds = var.on_failure_message_retention_seconds
+  kms_master_key_id         = var.sqs_kms_master_key_id
+  tags                      = var.tags
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  maximum_event_age_in_seconds = var.maximum_event_age_in_seconds
+  maximum_retry_attempts       = var.maximum_retry_attempts
+
+  dynamic "destination_config" {
+    for_each = local.on_failure_destination_arn == null ? [] : [local.on_failure_destination_arn]
+
+    content {
+      on_failure {
+        destination = destination_config.value
+      }
+    }
+  }
+}

@@ -1,0 +1,297 @@
+################################################################################
+# Function
+################################################################################
+
+variable "function_name" {
+  description = "Name of the tenant-isolated function: 1-64 letters, digits, hyphens or underscores."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,64}$", var.function_name))
+    error_message = "Use 1-64 letters, digits, hyphens or underscores for function_name."
+  }
+}
+
+variable "description" {
+  description = "Description of the function, up to 256 characters."
+  type        = string
+  default     = "Tenant-isolated backend (PER_TENANT): one execution environment per tenant."
+  nullable    = false
+
+  validation {
+    condition     = length(var.description) <= 256
+    error_message = "Shorten description to at most 256 characters."
+  }
+}
+
+variable "architectures" {
+  description = "Instruction set of the function, as a one-element list: [\"arm64\"] or [\"x86_64\"]."
+  type        = list(string)
+  default     = ["arm64"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.architectures) == 1 && alltrue([for a in var.architectures : contains(["arm64", "x86_64"], a)])
+    error_message = "Set architectures to [\"arm64\"] or [\"x86_64\"]; build the zip for the same architecture (arm64 or amd64)."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of each execution environment in MB, 128-10240."
+  type        = number
+  default     = 128
+  nullable    = false
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "Set memory_size to a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Maximum run time of one invocation in seconds, 1-900."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "Set timeout to a whole number of seconds from 1 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the function: -1 for none (unreserved account concurrency), 0 to stop all invocations, or a positive number; AWS allows 2,500 tenant environments per 1,000 concurrency."
+  type        = number
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "Set reserved_concurrent_executions to -1 (no reservation), 0, or a positive whole number."
+  }
+}
+
+variable "environment_variables" {
+  description = "Environment variables of the function, as a map of names (letters, digits and underscores, starting with a letter) to values."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.environment_variables) : can(regex("^[a-zA-Z][a-zA-Z0-9_]*$", k))])
+    error_message = "Name environment_variables with letters, digits and underscores, starting with a letter."
+  }
+}
+
+################################################################################
+# Deployment package
+################################################################################
+
+variable "filename" {
+  description = "Path of a local zip that holds the bootstrap binary, or null when the package comes from S3 (s3_bucket and s3_key)."
+  type        = string
+  default     = null
+}
+
+variable "source_code_hash" {
+  description = "Base64 SHA-256 of the zip (filebase64sha256), so that a new build updates the code; null leaves change detection to the file name or S3 version."
+  type        = string
+  default     = null
+}
+
+variable "s3_bucket" {
+  description = "S3 bucket that holds the zip, or null when filename is used."
+  type        = string
+  default     = null
+}
+
+variable "s3_key" {
+  description = "S3 key of the zip, or null when filename is used."
+  type        = string
+  default     = null
+}
+
+variable "s3_object_version" {
+  description = "Version of the S3 object, or null for the current version."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Execution role
+################################################################################
+
+variable "role_name" {
+  description = "Name of the execution role, or null to use function_name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null || can(regex("^[a-zA-Z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "Use 1-64 characters of letters, digits and +=,.@_- for role_name, or null."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the execution role, starting and ending with a slash (default \"/\")."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7e]*/)?$", var.role_path))
+    error_message = "Start and end role_path with a slash, for example \"/\" or \"/tenant-isolation/\"."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of a managed policy used as the permissions boundary of the execution role, or null for none."
+  type        = string
+  default     = null
+}
+
+variable "policy_json" {
+  description = "Further IAM policy document (JSON) for what the handler itself calls, merged into the role's inline policy; null adds nothing."
+  type        = string
+  default     = null
+}
+
+variable "policy_arns" {
+  description = "ARNs of managed policies to attach to the execution role; empty attaches none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+################################################################################
+# Logs
+################################################################################
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log group in days: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "Set log_retention_in_days to one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts the log group, or null for CloudWatch Logs' default encryption; the key policy must allow the logs service."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_arn))
+    error_message = "Set log_kms_key_arn to a KMS key ARN (arn:aws:kms:...), or to null."
+  }
+}
+
+variable "log_application_level" {
+  description = "Lowest application log level Lambda passes on (AWS_LAMBDA_LOG_LEVEL): TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_application_level)
+    error_message = "Set log_application_level to TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "log_system_level" {
+  description = "Lowest level of Lambda platform logs: DEBUG, INFO or WARN."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.log_system_level)
+    error_message = "Set log_system_level to DEBUG, INFO or WARN."
+  }
+}
+
+################################################################################
+# Asynchronous invocation
+################################################################################
+
+variable "maximum_retry_attempts" {
+  description = "How many times Lambda retries a failed asynchronous invocation, 0-2."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 2], var.maximum_retry_attempts)
+    error_message = "Set maximum_retry_attempts to 0, 1 or 2."
+  }
+}
+
+variable "maximum_event_age_in_seconds" {
+  description = "How long Lambda keeps an asynchronous event before it gives up and sends it to the on-failure destination, in seconds, 60-21600."
+  type        = number
+  default     = 21600
+  nullable    = false
+
+  validation {
+    condition     = var.maximum_event_age_in_seconds >= 60 && var.maximum_event_age_in_seconds <= 21600 && floor(var.maximum_event_age_in_seconds) == var.maximum_event_age_in_seconds
+    error_message = "Set maximum_event_age_in_seconds to a whole number from 60 to 21600."
+  }
+}
+
+variable "create_on_failure_queue" {
+  description = "Whether to create an SQS queue as the on-failure destination of asynchronous invocations (true), or use on_failure_destination_arn (false)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "on_failure_queue_name" {
+  description = "Name of the on-failure queue to create, or null for \"<function_name>-on-failure\"."
+  type        = string
+  default     = null
+}
+
+variable "on_failure_message_retention_seconds" {
+  description = "How long the on-failure queue keeps a record, in seconds, 60-1209600."
+  type        = number
+  default     = 1209600
+  nullable    = false
+}
+
+variable "on_failure_destination_arn" {
+  description = "ARN of an existing SQS queue for failed asynchronous invocations when create_on_failure_queue is false, or null for no destination."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.on_failure_destination_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:", var.on_failure_destination_arn))
+    error_message = "Set on_failure_destination_arn to an SQS queue ARN (arn:aws:sqs:...), or to null."
+  }
+}
+
+################################################################################
+# Encryption
+################################################################################
+
+variable "sqs_kms_master_key_id" {
+  description = "ARN of a customer managed KMS key that encrypts the on-failure queue, or null for SQS-managed encryption."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Tags
+################################################################################
+
+variable "tags" {
+  description = "Tags for every resource the module creates."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,376 @@
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Prefix of every resource name (functions \"<name>-router\" and \"<name>-backend\", queues, rules, roles): 1-32 letters, digits, hyphens or underscores."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,32}$", var.name))
+    error_message = "Use 1-32 letters, digits, hyphens or underscores for name."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource the module creates."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "architectures" {
+  description = "Instruction set of both functions, as a one-element list: [\"arm64\"] (default) or [\"x86_64\"]; the zips must be built for it (GOARCH arm64 or amd64)."
+  type        = list(string)
+  default     = ["arm64"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.architectures) == 1 && alltrue([for a in var.architectures : contains(["arm64", "x86_64"], a)])
+    error_message = "Set architectures to [\"arm64\"] or [\"x86_64\"], and build the zips for the same architecture (arm64 or amd64)."
+  }
+}
+
+################################################################################
+# Backend: the tenant-isolated (PER_TENANT) function
+################################################################################
+
+variable "backend_package" {
+  description = "Deployment package of the backend: a local zip (filename, with source_code_hash from filebase64sha256) or an S3 object (s3_bucket, s3_key and optional s3_object_version)."
+  type = object({
+    filename          = optional(string)
+    source_code_hash  = optional(string)
+    s3_bucket         = optional(string)
+    s3_key            = optional(string)
+    s3_object_version = optional(string)
+  })
+  nullable = false
+
+  validation {
+    condition     = (var.backend_package.filename != null) != (var.backend_package.s3_bucket != null && var.backend_package.s3_key != null)
+    error_message = "Give backend_package either filename (with source_code_hash) or s3_bucket and s3_key, not both and not neither."
+  }
+}
+
+variable "backend_memory_size" {
+  description = "Memory of each backend execution environment in MB, 128-10240."
+  type        = number
+  default     = 128
+  nullable    = false
+}
+
+variable "backend_timeout" {
+  description = "Maximum run time of one backend invocation in seconds, 1-900; in sync mode keep it below router_timeout."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "backend_reserved_concurrent_executions" {
+  description = "Concurrency reserved for the backend: -1 for none, 0 to stop it, or a positive number; AWS allows 2,500 tenant environments per 1,000 concurrency."
+  type        = number
+  default     = -1
+  nullable    = false
+}
+
+variable "backend_environment_variables" {
+  description = "Environment variables of the backend, as a map of names (letters, digits and underscores, starting with a letter) to values."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "backend_policy_json" {
+  description = "IAM policy document (JSON) for what the backend handler itself calls, added to its role; null adds nothing."
+  type        = string
+  default     = null
+}
+
+variable "backend_policy_arns" {
+  description = "ARNs of managed policies to attach to the backend's role; empty attaches none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "backend_maximum_retry_attempts" {
+  description = "How many times Lambda retries a failed asynchronous backend invocation before it sends the event to the on-failure queue, 0-2."
+  type        = number
+  default     = 2
+  nullable    = false
+}
+
+variable "backend_maximum_event_age_in_seconds" {
+  description = "How long Lambda keeps an asynchronous backend event before it sends it to the on-failure queue, in seconds, 60-21600."
+  type        = number
+  default     = 21600
+  nullable    = false
+}
+
+################################################################################
+# Router
+################################################################################
+
+variable "router_package" {
+  description = "Deployment package of the router: a local zip (filename, with source_code_hash from filebase64sha256) or an S3 object (s3_bucket, s3_key and optional s3_object_version)."
+  type = object({
+    filename          = optional(string)
+    source_code_hash  = optional(string)
+    s3_bucket         = optional(string)
+    s3_key            = optional(string)
+    s3_object_version = optional(string)
+  })
+  nullable = false
+
+  validation {
+    condition     = (var.router_package.filename != null) != (var.router_package.s3_bucket != null && var.router_package.s3_key != null)
+    error_message = "Give router_package either filename (with source_code_hash) or s3_bucket and s3_key, not both and not neither."
+  }
+}
+
+variable "router_memory_size" {
+  description = "Memory of the router in MB, 128-10240."
+  type        = number
+  default     = 256
+  nullable    = false
+}
+
+variable "router_timeout" {
+  description = "Maximum run time of one router batch in seconds, 1-900; source queues default to a visibility timeout of six times it."
+  type        = number
+  default     = 60
+  nullable    = false
+}
+
+variable "tenant_pattern" {
+  description = "RE2 regular expression, anchored with ^ and $, that a tenant ID must match after AWS's own rule (1-256 of a-zA-Z0-9._:/=+-@ and space)."
+  type        = string
+  default     = "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$"
+  nullable    = false
+
+  validation {
+    condition     = can(regexall(var.tenant_pattern, ""))
+    error_message = "Set tenant_pattern to a valid RE2 regular expression, for example \"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$\"."
+  }
+
+  validation {
+    condition     = startswith(var.tenant_pattern, "^") && endswith(var.tenant_pattern, "$")
+    error_message = "Anchor tenant_pattern with ^ at the start and $ at the end, so that it matches whole tenant IDs and not substrings."
+  }
+}
+
+variable "known_tenants" {
+  description = "Tenant IDs the router accepts; empty (default) accepts every tenant that matches tenant_pattern, others are quarantined as unknown_tenant."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "invocation_mode" {
+  description = "How the router invokes the backend: \"async\" (default; Event, failures go to the on-failure queue) or \"sync\" (RequestResponse, a backend error sends the record back to its queue and, in the end, its DLQ)."
+  type        = string
+  default     = "async"
+  nullable    = false
+
+  validation {
+    condition     = contains(["async", "sync"], var.invocation_mode)
+    error_message = "Set invocation_mode to \"async\" or \"sync\"."
+  }
+}
+
+variable "max_parallel_invokes" {
+  description = "Bound on concurrent backend invocations per router batch, 1-100."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.max_parallel_invokes >= 1 && var.max_parallel_invokes <= 100 && floor(var.max_parallel_invokes) == var.max_parallel_invokes
+    error_message = "Set max_parallel_invokes to a whole number from 1 to 100."
+  }
+}
+
+variable "quarantine_message_retention_seconds" {
+  description = "How long the quarantine queue keeps a rejected message, in seconds, 60-1209600."
+  type        = number
+  default     = 1209600
+  nullable    = false
+}
+
+################################################################################
+# SQS sources
+################################################################################
+
+variable "sqs_sources" {
+  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO only) or body_pointer (pointer)."
+  type = map(object({
+    fifo_queue                  = optional(bool, false)
+    content_based_deduplication = optional(bool, false)
+    tenant_rules = optional(list(object({
+      type    = string
+      name    = optional(string)
+      pointer = optional(string)
+    })), [{ type = "message_attribute", name = "tenantId" }])
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    maximum_concurrency                = optional(number)
+    visibility_timeout_seconds         = optional(number)
+    message_retention_seconds          = optional(number, 345600)
+    dlq_max_receive_count              = optional(number, 5)
+    dlq_message_retention_seconds      = optional(number, 1209600)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.sqs_sources) : can(regex("^[a-zA-Z0-9_]{1,32}$", k)) && k != "quarantine"])
+    error_message = "Key each SQS source with 1-32 letters, digits or underscores (no hyphens, and not \"quarantine\"), so that queue names cannot collide."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sqs_sources) : length(s.tenant_rules) > 0 && alltrue([for r in s.tenant_rules : contains(["message_attribute", "message_group_id", "body_pointer"], r.type)])])
+    error_message = "Give each SQS source tenant_rules of type message_attribute, message_group_id or body_pointer (at least one)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sqs_sources) : s.fifo_queue || alltrue([for r in s.tenant_rules : r.type != "message_group_id"])])
+    error_message = "Use the message_group_id tenant rule only on a FIFO source (fifo_queue = true): standard queues have no message groups."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sqs_sources) : s.batch_size >= 1 && s.batch_size <= (s.fifo_queue ? 10 : 10000)])
+    error_message = "Set batch_size from 1 to 10000 for a standard SQS source and from 1 to 10 for a FIFO one."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sqs_sources) : s.fifo_queue ? s.maximum_batching_window_in_seconds == 0 : (s.batch_size <= 10 || s.maximum_batching_window_in_seconds >= 1)])
+    error_message = "Set maximum_batching_window_in_seconds to 0 on FIFO sources, and to at least 1 on standard sources with batch_size above 10."
+  }
+}
+
+################################################################################
+# EventBridge sources
+################################################################################
+
+variable "eventbridge_sources" {
+  description = "EventBridge sources keyed by a source name (1-32 letters, digits or underscores; shared with sqs_sources): each uses a new bus \"<name>-<key>\" (create_bus) or an existing bus_name, has rules with JSON event patterns, delivers to target \"queue\" (buffer queue, default) or \"router\" (at most one source), and lists event_pointer tenant_rules."
+  type = map(object({
+    create_bus = optional(bool, true)
+    bus_name   = optional(string)
+    rules = map(object({
+      event_pattern = string
+      description   = optional(string)
+      state         = optional(string, "ENABLED")
+    }))
+    target = optional(string, "queue")
+    tenant_rules = optional(list(object({
+      type    = string
+      name    = optional(string)
+      pointer = optional(string)
+    })), [{ type = "event_pointer", pointer = "/detail/tenantId" }])
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    maximum_concurrency                = optional(number)
+    visibility_timeout_seconds         = optional(number)
+    retry_maximum_attempts             = optional(number, 185)
+    retry_maximum_event_age_in_seconds = optional(number, 86400)
+    dlq_max_receive_count              = optional(number, 5)
+    dlq_message_retention_seconds      = optional(number, 1209600)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.eventbridge_sources) : can(regex("^[a-zA-Z0-9_]{1,32}$", k)) && k != "quarantine"])
+    error_message = "Key each EventBridge source with 1-32 letters, digits or underscores (no hyphens, and not \"quarantine\"), so that queue names cannot collide."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : contains(["queue", "router"], s.target)])
+    error_message = "Set each EventBridge source's target to \"queue\" or \"router\"."
+  }
+
+  validation {
+    condition     = length([for s in values(var.eventbridge_sources) : s if s.target == "router"]) <= 1
+    error_message = "Let at most one EventBridge source target the router directly; give the others target = \"queue\"."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : s.create_bus || s.bus_name != null])
+    error_message = "Give bus_name (for example \"default\") to every EventBridge source with create_bus = false."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : length(s.tenant_rules) > 0 && alltrue([for r in s.tenant_rules : r.type == "event_pointer"])])
+    error_message = "Give each EventBridge source tenant_rules of type event_pointer, for example { type = \"event_pointer\", pointer = \"/detail/tenantId\" }."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : s.batch_size >= 1 && s.batch_size <= 10000])
+    error_message = "Set batch_size of each EventBridge source from 1 to 10000."
+  }
+}
+
+################################################################################
+# Logs
+################################################################################
+
+variable "log_retention_in_days" {
+  description = "Retention of both functions' log groups in days: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "Set log_retention_in_days to one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts both log groups, or null for CloudWatch Logs' default encryption; the key policy must allow the logs service."
+  type        = string
+  default     = null
+}
+
+variable "log_application_level" {
+  description = "Lowest application log level of both functions (AWS_LAMBDA_LOG_LEVEL): TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+}
+
+variable "log_system_level" {
+  description = "Lowest level of the Lambda platform logs of both functions: DEBUG, INFO or WARN."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+}
+
+################################################################################
+# IAM
+################################################################################
+
+variable "role_path" {
+  description = "IAM path of both execution roles, starting and ending with a slash (default \"/\")."
+  type        = string
+  default     = "/"
+  nullable    = false
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of a managed policy used as the permissions boundary of both execution roles, or null for none."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Encryption
+################################################################################
+
+variable "sqs_kms_master_key_id" {
+  description = "ARN of a customer managed KMS key that encrypts every queue the module creates, or null for SQS-managed encryption (SSE-SQS); with a key, its policy must let events.amazonaws.com use it for EventBridge sources."
+  type        = string
+  default     = null
+}
