@@ -1,0 +1,67 @@
+package async
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
+)
+
+// destinations delivers invocation records through real SDK clients against this
+// server, as Lambda does with the function's execution role.
+type destinations struct {
+	env    *core.Env
+	once   sync.Once
+	sqs    *sqs.Client
+	lambda *lambda.Client
+}
+
+func (d *destinations) clients() {
+	d.once.Do(func() {
+		cfg := d.env.AWSConfig()
+		d.sqs, d.lambda = sqs.NewFromConfig(cfg), lambda.NewFromConfig(cfg)
+	})
+}
+
+// send delivers rec to an SQS queue (the record is the message body) or a Lambda
+// function (the record is the payload of an asynchronous invoke).
+func (d *destinations) send(ctx context.Context, arn string, rec Record) error {
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	d.clients()
+	switch service(arn) {
+	case "sqs":
+		url, err := esm.QueueURL(ctx, d.sqs, arn)
+		if err != nil {
+			return err
+		}
+		_, err = d.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))})
+		return err
+	case "lambda":
+		_, err := d.lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(arn),
+			InvocationType: lambdatypes.InvocationTypeEvent, Payload: body})
+		return err
+	default:
+		return fmt.Errorf("destination %q: localaws delivers to SQS queues and Lambda functions only", arn)
+	}
+}
+
+// service is the service segment of an ARN, e.g. "sqs".
+func service(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[2]
+}
