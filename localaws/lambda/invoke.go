@@ -1,0 +1,173 @@
+package lambda
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+)
+
+// Invoke payload quotas: 6 MB synchronous, 1 MB asynchronous.
+const (
+	maxSyncPayload  = 6 << 20
+	maxAsyncPayload = 1 << 20
+)
+
+const (
+	msgTenantRequired  = "The invoked function is enabled with tenancy configuration. Add a valid tenant ID in your request and try again."
+	msgTenantForbidden = "The invoked function is not enabled with tenancy configuration. Remove the tenant ID from your request and try again."
+)
+
+// Invoke runs a function: RequestResponse in an execution environment, Event through the
+// async queue, DryRun only checks the request.
+func (s *Service) Invoke(r *http.Request) (int, any, error) {
+	ref, err := requestRef(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	invocationType := r.Header.Get("X-Amz-Invocation-Type")
+	if invocationType == "" {
+		invocationType = "RequestResponse"
+	}
+	var errs fieldErrors
+	errs.enum("invocationType", invocationType, "Event", "RequestResponse", "DryRun")
+	errs.enum("logType", r.Header.Get("X-Amz-Log-Type"), "None", "Tail")
+	tenantID := r.Header.Get("X-Amz-Tenant-Id")
+	if err := errs.err(); err != nil {
+		return 0, nil, err
+	}
+	if len(r.Header.Values("X-Amz-Tenant-Id")) > 0 {
+		if err := validateTenantID(tenantID); err != nil {
+			return 0, nil, err
+		}
+	}
+	limit := int64(maxSyncPayload)
+	if invocationType == "Event" {
+		limit = maxAsyncPayload
+	}
+	payload, err := protocol.ReadBodyLimit(r, limit)
+	if err != nil {
+		var pe *protocol.Error
+		if errors.As(err, &pe) && pe.Code == "RequestEntityTooLargeException" {
+			return 0, nil, protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestTooLargeException",
+				"Request must be smaller than %d bytes for the InvokeFunction operation", limit)
+		}
+		return 0, nil, err
+	}
+	if len(bytes.TrimSpace(payload)) == 0 {
+		payload = []byte("{}")
+	} else if err := json.Unmarshal(payload, new(json.RawMessage)); err != nil {
+		return 0, nil, protocol.Errorf(http.StatusBadRequest, "InvalidRequestContentException",
+			"Could not parse request body into json: Could not parse payload into json: %v", err)
+	}
+	target, err := s.prepareInvoke(ref, tenantID)
+	if err != nil {
+		return 0, nil, err
+	}
+	requestID := core.RequestID(r.Context())
+	switch invocationType {
+	case "DryRun":
+		return http.StatusNoContent, nil, nil
+	case "Event":
+		s.async.Enqueue(async.Event{FunctionARN: target.ARN, Qualifier: target.Version, TenantID: tenantID,
+			RequestID: requestID, Payload: payload, EnqueuedAt: s.env.Clock.Now()})
+		return http.StatusAccepted, nil, nil
+	}
+	res, err := s.pool.Invoke(r.Context(), target, tenantID, requestID, payload)
+	if err != nil {
+		return 0, nil, err
+	}
+	h := http.Header{}
+	executed := res.ExecutedVersion
+	if executed == "" {
+		executed = target.Version
+	}
+	h.Set("X-Amz-Executed-Version", executed)
+	if res.FunctionError != "" {
+		h.Set("X-Amz-Function-Error", res.FunctionError)
+	}
+	return http.StatusOK, &protocol.RawBody{Header: h, ContentType: "application/json", Body: res.Payload}, nil
+}
+
+// prepareInvoke resolves the version to run and applies the tenancy and throttling rules.
+func (s *Service) prepareInvoke(ref functionRef, tenantID string) (execenv.Function, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, v, err := s.lookup(ref)
+	if err != nil {
+		return execenv.Function{}, err
+	}
+	cfg := v.cfg
+	perTenant := cfg.TenancyConfig != nil
+	switch {
+	case perTenant && tenantID == "":
+		return execenv.Function{}, invalidParameter(msgTenantRequired)
+	case !perTenant && tenantID != "":
+		return execenv.Function{}, invalidParameter(msgTenantForbidden)
+	}
+	reserved := -1
+	if f.reserved != nil {
+		reserved = *f.reserved
+	}
+	if reserved == 0 {
+		return execenv.Function{}, &protocol.Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
+			HTTPStatus: http.StatusTooManyRequests, Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
+	}
+	return execenv.Function{
+		Name: f.name, ARN: f.arn, Version: cfg.Version, CodeSHA256: cfg.CodeSha256, ZipPath: v.zipPath,
+		Handler: cfg.Handler, Runtime: cfg.Runtime, Architecture: cfg.Architectures[0], MemoryMB: cfg.MemorySize,
+		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: runtimeEnv(cfg), PerTenant: perTenant,
+		LogGroup: cfg.LoggingConfig.LogGroup, ReservedConcurrency: reserved,
+	}, nil
+}
+
+// runtimeEnv is the function's variables plus the logging variables Lambda sets, which
+// runtimes (aws-lambda-go's slog handler among them) read.
+func runtimeEnv(cfg FunctionConfiguration) map[string]string {
+	env := map[string]string{}
+	if cfg.Environment != nil {
+		maps.Copy(env, cfg.Environment.Variables)
+	}
+	env["AWS_LAMBDA_LOG_FORMAT"] = cfg.LoggingConfig.LogFormat
+	if cfg.LoggingConfig.LogFormat == "JSON" {
+		env["AWS_LAMBDA_LOG_LEVEL"] = cfg.LoggingConfig.ApplicationLogLevel
+	}
+	return env
+}
+
+// invoke is the one synchronous path behind event source mappings and async delivery.
+func (s *Service) invoke(ctx context.Context, ref functionRef, tenantID, requestID string, payload []byte) (execenv.Result, error) {
+	target, err := s.prepareInvoke(ref, tenantID)
+	if err != nil {
+		return execenv.Result{}, err
+	}
+	return s.pool.Invoke(ctx, target, tenantID, requestID, payload)
+}
+
+// invokeFromMapping is the esm.InvokeFunc: no tenant, as AWS's pollers send none.
+func (s *Service) invokeFromMapping(ctx context.Context, functionARN string, payload []byte) ([]byte, string, error) {
+	ref, err := parseFunctionRef(functionARN, "")
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := s.invoke(ctx, ref, "", core.NewUUID(), payload)
+	return res.Payload, res.FunctionError, err
+}
+
+// invokeFromQueue is the async.InvokeFunc.
+func (s *Service) invokeFromQueue(ctx context.Context, ev async.Event) ([]byte, string, error) {
+	ref, err := parseFunctionRef(ev.FunctionARN, ev.Qualifier)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := s.invoke(ctx, ref, ev.TenantID, ev.RequestID, ev.Payload)
+	return res.Payload, res.FunctionError, err
+}
