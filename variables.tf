@@ -58,6 +58,11 @@ variable "backend_memory_size" {
   type        = number
   default     = 128
   nullable    = false
+
+  validation {
+    condition     = var.backend_memory_size >= 128 && var.backend_memory_size <= 10240 && floor(var.backend_memory_size) == var.backend_memory_size
+    error_message = "Set backend_memory_size to a whole number of MB from 128 to 10240."
+  }
 }
 
 variable "backend_timeout" {
@@ -65,6 +70,11 @@ variable "backend_timeout" {
   type        = number
   default     = 30
   nullable    = false
+
+  validation {
+    condition     = var.backend_timeout >= 1 && var.backend_timeout <= 900 && floor(var.backend_timeout) == var.backend_timeout
+    error_message = "Set backend_timeout to a whole number of seconds from 1 to 900."
+  }
 }
 
 variable "backend_reserved_concurrent_executions" {
@@ -72,6 +82,11 @@ variable "backend_reserved_concurrent_executions" {
   type        = number
   default     = -1
   nullable    = false
+
+  validation {
+    condition     = var.backend_reserved_concurrent_executions >= -1 && floor(var.backend_reserved_concurrent_executions) == var.backend_reserved_concurrent_executions
+    error_message = "Set backend_reserved_concurrent_executions to -1 (no reservation), 0, or a positive whole number."
+  }
 }
 
 variable "backend_environment_variables" {
@@ -79,6 +94,11 @@ variable "backend_environment_variables" {
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.backend_environment_variables) : can(regex("^[a-zA-Z][a-zA-Z0-9_]*$", k))])
+    error_message = "Name backend_environment_variables with letters, digits and underscores, starting with a letter."
+  }
 }
 
 variable "backend_policy_json" {
@@ -99,6 +119,11 @@ variable "backend_maximum_retry_attempts" {
   type        = number
   default     = 2
   nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 2], var.backend_maximum_retry_attempts)
+    error_message = "Set backend_maximum_retry_attempts to 0, 1 or 2."
+  }
 }
 
 variable "backend_maximum_event_age_in_seconds" {
@@ -106,6 +131,11 @@ variable "backend_maximum_event_age_in_seconds" {
   type        = number
   default     = 21600
   nullable    = false
+
+  validation {
+    condition     = var.backend_maximum_event_age_in_seconds >= 60 && var.backend_maximum_event_age_in_seconds <= 21600 && floor(var.backend_maximum_event_age_in_seconds) == var.backend_maximum_event_age_in_seconds
+    error_message = "Set backend_maximum_event_age_in_seconds to a whole number from 60 to 21600."
+  }
 }
 
 ################################################################################
@@ -134,6 +164,11 @@ variable "router_memory_size" {
   type        = number
   default     = 256
   nullable    = false
+
+  validation {
+    condition     = var.router_memory_size >= 128 && var.router_memory_size <= 10240 && floor(var.router_memory_size) == var.router_memory_size
+    error_message = "Set router_memory_size to a whole number of MB from 128 to 10240."
+  }
 }
 
 variable "router_timeout" {
@@ -141,6 +176,11 @@ variable "router_timeout" {
   type        = number
   default     = 60
   nullable    = false
+
+  validation {
+    condition     = var.router_timeout >= 1 && var.router_timeout <= 900 && floor(var.router_timeout) == var.router_timeout
+    error_message = "Set router_timeout to a whole number of seconds from 1 to 900."
+  }
 }
 
 variable "tenant_pattern" {
@@ -165,6 +205,11 @@ variable "known_tenants" {
   type        = list(string)
   default     = []
   nullable    = false
+
+  validation {
+    condition     = alltrue([for t in var.known_tenants : can(regex("^[a-zA-Z0-9._:/=+@ -]{1,256}$", t))])
+    error_message = "Use tenant IDs of 1-256 characters from a-z, A-Z, 0-9 and ._:/=+-@ or space in known_tenants (AWS's rule)."
+  }
 }
 
 variable "invocation_mode" {
@@ -196,6 +241,11 @@ variable "quarantine_message_retention_seconds" {
   type        = number
   default     = 1209600
   nullable    = false
+
+  validation {
+    condition     = var.quarantine_message_retention_seconds >= 60 && var.quarantine_message_retention_seconds <= 1209600 && floor(var.quarantine_message_retention_seconds) == var.quarantine_message_retention_seconds
+    error_message = "Set quarantine_message_retention_seconds to a whole number from 60 to 1209600."
+  }
 }
 
 ################################################################################
@@ -332,6 +382,11 @@ variable "log_kms_key_arn" {
   description = "ARN of a KMS key that encrypts both log groups, or null for CloudWatch Logs' default encryption; the key policy must allow the logs service."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_arn))
+    error_message = "Set log_kms_key_arn to a KMS key ARN (arn:aws:kms:...), or to null."
+  }
 }
 
 variable "log_application_level" {
@@ -339,6 +394,11 @@ variable "log_application_level" {
   type        = string
   default     = "INFO"
   nullable    = false
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_application_level)
+    error_message = "Set log_application_level to TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
 }
 
 variable "log_system_level" {
@@ -346,6 +406,11 @@ variable "log_system_level" {
   type        = string
   default     = "INFO"
   nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.log_system_level)
+    error_message = "Set log_system_level to DEBUG, INFO or WARN."
+  }
 }
 
 ################################################################################
@@ -357,6 +422,11 @@ variable "role_path" {
   type        = string
   default     = "/"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7e]*/)?$", var.role_path))
+    error_message = "Start and end role_path with a slash, for example \"/\" or \"/tenant-isolation/\"."
+  }
 }
 
 variable "role_permissions_boundary" {
@@ -373,4 +443,9 @@ variable "sqs_kms_master_key_id" {
   description = "ARN of a customer managed KMS key that encrypts every queue the module creates, or null for SQS-managed encryption (SSE-SQS); with a key, its policy must let events.amazonaws.com use it for EventBridge sources."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sqs_kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.sqs_kms_master_key_id))
+    error_message = "Set sqs_kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+  }
 }

@@ -225,6 +225,11 @@ variable "kms_master_key_id" {
   description = "ARN of a customer managed KMS key that encrypts the queues, or null for SQS-managed encryption (SSE-SQS); with a key, its policy must let events.amazonaws.com use it."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.kms_master_key_id))
+    error_message = "Set kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+  }
 }
 
 variable "kms_data_key_reuse_period_seconds" {
@@ -232,6 +237,11 @@ variable "kms_data_key_reuse_period_seconds" {
   type        = number
   default     = 300
   nullable    = false
+
+  validation {
+    condition     = var.kms_data_key_reuse_period_seconds >= 60 && var.kms_data_key_reuse_period_seconds <= 86400
+    error_message = "Set kms_data_key_reuse_period_seconds to a number from 60 to 86400."
+  }
 }
 
 ################################################################################

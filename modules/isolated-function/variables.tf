@@ -255,6 +255,11 @@ variable "on_failure_queue_name" {
   description = "Name of the on-failure queue to create, or null for \"<function_name>-on-failure\"."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.on_failure_queue_name == null || can(regex("^[a-zA-Z0-9_-]{1,80}$", var.on_failure_queue_name))
+    error_message = "Use 1-80 letters, digits, hyphens or underscores for on_failure_queue_name, or null for the default name."
+  }
 }
 
 variable "on_failure_message_retention_seconds" {
@@ -262,6 +267,11 @@ variable "on_failure_message_retention_seconds" {
   type        = number
   default     = 1209600
   nullable    = false
+
+  validation {
+    condition     = var.on_failure_message_retention_seconds >= 60 && var.on_failure_message_retention_seconds <= 1209600 && floor(var.on_failure_message_retention_seconds) == var.on_failure_message_retention_seconds
+    error_message = "Set on_failure_message_retention_seconds to a whole number from 60 to 1209600."
+  }
 }
 
 variable "on_failure_destination_arn" {
@@ -283,6 +293,11 @@ variable "sqs_kms_master_key_id" {
   description = "ARN of a customer managed KMS key that encrypts the on-failure queue, or null for SQS-managed encryption."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sqs_kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.sqs_kms_master_key_id))
+    error_message = "Set sqs_kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+  }
 }
 
 ################################################################################

@@ -329,6 +329,11 @@ variable "quarantine_queue_name" {
   description = "Name of the quarantine queue the module creates, or null for \"<function_name>-quarantine\"."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.quarantine_queue_name == null || can(regex("^[a-zA-Z0-9_-]{1,80}$", var.quarantine_queue_name))
+    error_message = "Use 1-80 letters, digits, hyphens or underscores for quarantine_queue_name, or null for the default name."
+  }
 }
 
 variable "quarantine_message_retention_seconds" {
@@ -336,6 +341,11 @@ variable "quarantine_message_retention_seconds" {
   type        = number
   default     = 1209600
   nullable    = false
+
+  validation {
+    condition     = var.quarantine_message_retention_seconds >= 60 && var.quarantine_message_retention_seconds <= 1209600 && floor(var.quarantine_message_retention_seconds) == var.quarantine_message_retention_seconds
+    error_message = "Set quarantine_message_retention_seconds to a whole number from 60 to 1209600."
+  }
 }
 
 ################################################################################
@@ -385,6 +395,11 @@ variable "sqs_kms_master_key_id" {
   description = "ARN of the customer managed KMS key that encrypts the quarantine queue and the source queues, or null when they use SQS-managed encryption; the role may then use the key."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sqs_kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.sqs_kms_master_key_id))
+    error_message = "Set sqs_kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+  }
 }
 
 ################################################################################
