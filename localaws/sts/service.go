@@ -2,11 +2,17 @@
 package sts
 
 import (
+	"context"
+	"net/url"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
-// Service holds the sts state.
+// XMLNamespace is the namespace of every STS response.
+const XMLNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+// Service serves STS. It holds no state: every caller is the account root.
 type Service struct {
 	protocol.QueryService
 	env *core.Env
@@ -15,7 +21,9 @@ type Service struct {
 // New builds the service.
 func New(env *core.Env) *Service {
 	s := &Service{env: env}
-	s.QueryService = protocol.QueryService{Name: "sts", Ops: map[string]protocol.QueryOp{}}
+	s.QueryService = protocol.QueryService{Name: "sts", XMLNamespace: XMLNamespace, Ops: map[string]protocol.QueryOp{
+		"GetCallerIdentity": s.GetCallerIdentity,
+	}}
 	return s
 }
 
@@ -24,3 +32,20 @@ func (s *Service) SigningName() string { return "sts" }
 
 // TargetPrefix is empty: query protocol services are routed by signing name.
 func (s *Service) TargetPrefix() string { return "" }
+
+// CallerIdentity is the GetCallerIdentityResult element.
+type CallerIdentity struct {
+	Arn     string `xml:"Arn"`
+	UserID  string `xml:"UserId"`
+	Account string `xml:"Account"`
+}
+
+// GetCallerIdentity answers as the account root, whatever the credentials: localaws
+// accepts any keys, and the provider only reads the account and partition from it.
+func (s *Service) GetCallerIdentity(context.Context, url.Values) (any, error) {
+	return &CallerIdentity{
+		Arn:     s.env.ARN("iam", "", "root"),
+		UserID:  s.env.Account,
+		Account: s.env.Account,
+	}, nil
+}

@@ -1,0 +1,697 @@
+package iam
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Default IAM quotas on managed policies.
+const (
+	maxPolicyVersions      = 5
+	maxAttachedPerRole     = 10
+	awsManagedPolicyOwner  = "aws"
+	permissionsBoundaryUse = "PermissionsBoundary"
+	permissionsPolicyUse   = "PermissionsPolicy"
+)
+
+// managedPolicy is a customer managed policy with its versions.
+type managedPolicy struct {
+	name, path, id, arn string
+	description         *string
+	created, updated    time.Time
+	versions            []*policyVersion // oldest first
+	nextVersion         int
+	defaultID           string
+	tags                tagSet
+}
+
+type policyVersion struct {
+	id       string
+	document string
+	created  time.Time
+}
+
+// Policy is the Policy element of IAM responses.
+type Policy struct {
+	PolicyName                    string      `xml:"PolicyName"`
+	PolicyID                      string      `xml:"PolicyId"`
+	Arn                           string      `xml:"Arn"`
+	Path                          string      `xml:"Path"`
+	DefaultVersionID              string      `xml:"DefaultVersionId"`
+	AttachmentCount               int         `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int         `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool        `xml:"IsAttachable"`
+	Description                   *string     `xml:"Description"`
+	CreateDate                    string      `xml:"CreateDate"`
+	UpdateDate                    string      `xml:"UpdateDate"`
+	Tags                          *TagMembers `xml:"Tags"`
+}
+
+// PolicyVersion is the PolicyVersion element; Document is only set by GetPolicyVersion.
+type PolicyVersion struct {
+	Document         string `xml:"Document,omitempty"`
+	VersionID        string `xml:"VersionId"`
+	IsDefaultVersion bool   `xml:"IsDefaultVersion"`
+	CreateDate       string `xml:"CreateDate"`
+}
+
+// PolicyResult is the result of CreatePolicy and GetPolicy.
+type PolicyResult struct {
+	Policy Policy `xml:"Policy"`
+}
+
+// PolicyList is the ListPolicies result.
+type PolicyList struct {
+	Policies []Policy `xml:"Policies>member"`
+	Page
+}
+
+// PolicyVersionResult is the result of CreatePolicyVersion and GetPolicyVersion.
+type PolicyVersionResult struct {
+	PolicyVersion PolicyVersion `xml:"PolicyVersion"`
+}
+
+// PolicyVersionList is the ListPolicyVersions result.
+type PolicyVersionList struct {
+	Versions []PolicyVersion `xml:"Versions>member"`
+	Page
+}
+
+// RolePolicy is the GetRolePolicy result.
+type RolePolicy struct {
+	RoleName       string `xml:"RoleName"`
+	PolicyName     string `xml:"PolicyName"`
+	PolicyDocument string `xml:"PolicyDocument"`
+}
+
+// RolePolicyNames is the ListRolePolicies result.
+type RolePolicyNames struct {
+	PolicyNames []string `xml:"PolicyNames>member"`
+	Page
+}
+
+// AttachedPolicy is one member of ListAttachedRolePolicies.
+type AttachedPolicy struct {
+	PolicyName string `xml:"PolicyName"`
+	PolicyArn  string `xml:"PolicyArn"`
+}
+
+// AttachedPolicies is the ListAttachedRolePolicies result.
+type AttachedPolicies struct {
+	AttachedPolicies []AttachedPolicy `xml:"AttachedPolicies>member"`
+	Page
+}
+
+// PolicyRole is one member of ListEntitiesForPolicy's PolicyRoles.
+type PolicyRole struct {
+	RoleName string `xml:"RoleName"`
+	RoleID   string `xml:"RoleId"`
+}
+
+// PolicyEntities is the ListEntitiesForPolicy result. localaws has no users or groups.
+type PolicyEntities struct {
+	PolicyRoles []PolicyRole `xml:"PolicyRoles>member"`
+	Page
+}
+
+// policyARNPattern splits arn:aws:iam::<account|aws>:policy<path><name>.
+var policyARNPattern = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy(/(?:[\x21-\x7E]*/)?)([\w+=,.@-]+)$`)
+
+type policyRef struct {
+	arn, owner, path, name string
+}
+
+func parsePolicyARN(arn string) (policyRef, error) {
+	m := policyARNPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return policyRef{}, invalidInput("ARN %s is not valid.", arn)
+	}
+	return policyRef{arn: arn, owner: m[1], path: m[2], name: m[3]}, nil
+}
+
+// attachable resolves a policy ARN that a role may attach. AWS managed policies are
+// accepted without checking: localaws does not carry AWS's catalogue. Customer managed
+// policies must exist. The caller holds s.mu.
+func (s *Service) attachable(arn string) (policyRef, *managedPolicy, error) {
+	ref, err := parsePolicyARN(arn)
+	if err != nil {
+		return ref, nil, err
+	}
+	if ref.owner == awsManagedPolicyOwner {
+		return ref, nil, nil
+	}
+	if p, ok := s.policies[key(ref.name)]; ok && ref.owner == s.env.Account && strings.EqualFold(p.arn, arn) {
+		return ref, p, nil
+	}
+	return ref, nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
+}
+
+// policyParam reads PolicyArn and returns that customer managed policy; the caller holds s.mu.
+func (s *Service) policyParam(form url.Values) (*managedPolicy, error) {
+	arn, err := policyARNParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	ref, p, err := s.attachable(arn)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil && ref.owner == awsManagedPolicyOwner {
+		return nil, noSuchEntity("Policy %s was not found: localaws does not hold AWS managed policies.", arn)
+	}
+	return p, nil
+}
+
+func (p *managedPolicy) version(id string) (*policyVersion, error) {
+	for _, v := range p.versions {
+		if v.id == id {
+			return v, nil
+		}
+	}
+	return nil, noSuchEntity("Policy %s version %s does not exist or is not attachable.", p.arn, id)
+}
+
+func (v *policyVersion) view(p *managedPolicy, withDocument bool) PolicyVersion {
+	pv := PolicyVersion{VersionID: v.id, IsDefaultVersion: v.id == p.defaultID, CreateDate: formatTime(v.created)}
+	if withDocument {
+		pv.Document = encodeDocument(v.document)
+	}
+	return pv
+}
+
+// setDefault makes version id the one in force. IAM moves UpdateDate with it.
+func (p *managedPolicy) setDefault(id string, now time.Time) {
+	p.defaultID, p.updated = id, now
+}
+
+// usage counts the roles that attach this policy and that use it as a boundary; the caller
+// holds s.mu.
+func (s *Service) usage(arn string) (attachments, boundaries int) {
+	for _, r := range s.roles {
+		if slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) }) {
+			attachments++
+		}
+		if strings.EqualFold(r.boundary, arn) {
+			boundaries++
+		}
+	}
+	return attachments, boundaries
+}
+
+func (s *Service) policyView(p *managedPolicy, full bool) Policy {
+	attachments, boundaries := s.usage(p.arn)
+	v := Policy{
+		PolicyName: p.name, PolicyID: p.id, Arn: p.arn, Path: p.path, DefaultVersionID: p.defaultID,
+		AttachmentCount: attachments, PermissionsBoundaryUsageCount: boundaries, IsAttachable: true,
+		CreateDate: formatTime(p.created), UpdateDate: formatTime(p.updated),
+	}
+	if full {
+		v.Description = p.description
+		v.Tags = p.tags.members()
+	}
+	return v
+}
+
+// identityDocParam reads and validates PolicyDocument for an identity policy.
+func identityDocParam(form url.Values) (string, error) {
+	doc, err := policyDocumentParam.required(form)
+	if err != nil {
+		return "", err
+	}
+	return doc, validatePolicyDocument(policyDocumentParam, doc, identityPolicy)
+}
+
+func managedDocParam(form url.Values) (string, error) {
+	doc, err := identityDocParam(form)
+	if err == nil && policySize(doc) > managedPolicyMaxSize {
+		err = limitExceeded("Cannot exceed quota for PolicySize: %d", managedPolicyMaxSize)
+	}
+	return doc, err
+}
+
+// CreatePolicy creates a customer managed policy with its first version, v1.
+func (s *Service) CreatePolicy(_ context.Context, form url.Values) (any, error) {
+	name, err := policyNameParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	path, _, err := pathParam.optional(form, "/")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := managedDocParam(form)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := descriptionArg(form)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := tagsParam(form)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := &managedPolicy{
+		name: name, path: path, id: uniqueID("ANPA"), arn: s.env.ARN("iam", "", "policy"+path+name),
+		description: desc, created: now, updated: now, tags: tagSet{},
+	}
+	if err := p.tags.add(tags); err != nil {
+		return nil, err
+	}
+	p.addVersion(doc, now, true)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, exists := s.policies[key(name)]; exists {
+		return nil, entityAlreadyExists("A policy called %s already exists. Duplicate names are not allowed.", name)
+	}
+	s.policies[key(name)] = p
+	return &PolicyResult{Policy: s.policyView(p, true)}, nil
+}
+
+// addVersion appends the next version and, if asked, makes it the default.
+func (p *managedPolicy) addVersion(doc string, now time.Time, setDefault bool) *policyVersion {
+	p.nextVersion++
+	v := &policyVersion{id: "v" + strconv.Itoa(p.nextVersion), document: doc, created: now}
+	p.versions = append(p.versions, v)
+	if setDefault {
+		p.setDefault(v.id, now)
+	}
+	return v
+}
+
+// GetPolicy returns a customer managed policy.
+func (s *Service) GetPolicy(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyResult{Policy: s.policyView(p, true)}, nil
+}
+
+// DeletePolicy deletes a policy that is attached nowhere and has only its default version.
+func (s *Service) DeletePolicy(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	if attachments, _ := s.usage(p.arn); attachments > 0 {
+		return nil, deleteConflict("Cannot delete a policy attached to entities.")
+	}
+	if len(p.versions) > 1 {
+		return nil, deleteConflict("This policy has more than one version. Before you delete a policy, you must " +
+			"delete the policy's versions. The default version is deleted with the policy.")
+	}
+	delete(s.policies, key(p.name))
+	return nil, nil
+}
+
+// ListPolicies lists customer managed policies. AWS managed ones are not held, so
+// Scope=AWS is always empty.
+func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) {
+	prefix, _, err := pathPrefixParam.optional(form, "/")
+	if err != nil {
+		return nil, err
+	}
+	scope := form.Get("Scope")
+	if scope != "" && scope != "All" && scope != "AWS" && scope != "Local" {
+		return nil, validationError("1 validation error detected: Value '%s' at 'scope' failed to satisfy "+
+			"constraint: Member must satisfy enum value set: [All, AWS, Local]", scope)
+	}
+	onlyAttached := form.Get("OnlyAttached") == "true"
+	usageFilter := form.Get("PolicyUsageFilter")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Policy
+	for _, p := range s.policies {
+		if scope == "AWS" || !strings.HasPrefix(p.path, prefix) {
+			continue
+		}
+		v := s.policyView(p, false)
+		switch {
+		case onlyAttached && v.AttachmentCount == 0 && v.PermissionsBoundaryUsageCount == 0,
+			usageFilter == permissionsPolicyUse && v.AttachmentCount == 0,
+			usageFilter == permissionsBoundaryUse && v.PermissionsBoundaryUsageCount == 0:
+			continue
+		}
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return key(out[i].PolicyName) < key(out[j].PolicyName) })
+	out, page, err := paginate(form, out)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyList{Policies: out, Page: page}, nil
+}
+
+// CreatePolicyVersion adds a version, up to IAM's five per policy.
+func (s *Service) CreatePolicyVersion(_ context.Context, form url.Values) (any, error) {
+	doc, err := managedDocParam(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.versions) >= maxPolicyVersions {
+		return nil, limitExceeded("A managed policy can have up to %d versions. Before you create a new version, "+
+			"you must delete an existing version.", maxPolicyVersions)
+	}
+	v := p.addVersion(doc, s.now(), form.Get("SetAsDefault") == "true")
+	return &PolicyVersionResult{PolicyVersion: v.view(p, false)}, nil
+}
+
+// GetPolicyVersion returns one version with its URL-encoded document.
+func (s *Service) GetPolicyVersion(_ context.Context, form url.Values) (any, error) {
+	id, err := versionIDParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	v, err := p.version(id)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyVersionResult{PolicyVersion: v.view(p, true)}, nil
+}
+
+// DeletePolicyVersion deletes a version other than the default.
+func (s *Service) DeletePolicyVersion(_ context.Context, form url.Values) (any, error) {
+	id, err := versionIDParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.version(id); err != nil {
+		return nil, err
+	}
+	if id == p.defaultID {
+		return nil, deleteConflict("Cannot delete the default version of a policy.")
+	}
+	p.versions = slices.DeleteFunc(p.versions, func(v *policyVersion) bool { return v.id == id })
+	return nil, nil
+}
+
+// ListPolicyVersions lists versions, newest first, without documents.
+func (s *Service) ListPolicyVersions(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PolicyVersion, 0, len(p.versions))
+	for i := len(p.versions) - 1; i >= 0; i-- {
+		out = append(out, p.versions[i].view(p, false))
+	}
+	out, page, err := paginate(form, out)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyVersionList{Versions: out, Page: page}, nil
+}
+
+// SetDefaultPolicyVersion makes an existing version the one in force.
+func (s *Service) SetDefaultPolicyVersion(_ context.Context, form url.Values) (any, error) {
+	id, err := versionIDParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.version(id); err != nil {
+		return nil, err
+	}
+	p.setDefault(id, s.now())
+	return nil, nil
+}
+
+// ListEntitiesForPolicy lists the roles that attach a policy or use it as a boundary.
+// AWS managed policy ARNs are answered from the attachments without validation.
+func (s *Service) ListEntitiesForPolicy(_ context.Context, form url.Values) (any, error) {
+	arn, err := policyARNParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	prefix, _, err := pathPrefixParam.optional(form, "/")
+	if err != nil {
+		return nil, err
+	}
+	filter, usageFilter := form.Get("EntityFilter"), form.Get("PolicyUsageFilter")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, _, err := s.attachable(arn); err != nil {
+		return nil, err
+	}
+	var out []PolicyRole
+	if filter == "" || filter == "Role" {
+		for _, r := range s.roles {
+			attached := usageFilter != permissionsBoundaryUse &&
+				slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) })
+			bounded := usageFilter != permissionsPolicyUse && strings.EqualFold(r.boundary, arn)
+			if (attached || bounded) && strings.HasPrefix(r.path, prefix) {
+				out = append(out, PolicyRole{RoleName: r.name, RoleID: r.id})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return key(out[i].RoleName) < key(out[j].RoleName) })
+	out, page, err := paginate(form, out)
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyEntities{PolicyRoles: out, Page: page}, nil
+}
+
+// TagPolicy adds or overwrites tags on a customer managed policy.
+func (s *Service) TagPolicy(_ context.Context, form url.Values) (any, error) {
+	tags, err := tagsParam(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	return nil, p.tags.add(tags)
+}
+
+// UntagPolicy removes tags from a customer managed policy.
+func (s *Service) UntagPolicy(_ context.Context, form url.Values) (any, error) {
+	keys, err := tagKeysParam(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	p.tags.remove(keys)
+	return nil, nil
+}
+
+// ListPolicyTags lists a customer managed policy's tags.
+func (s *Service) ListPolicyTags(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.policyParam(form)
+	if err != nil {
+		return nil, err
+	}
+	return listTags(form, p.tags)
+}
+
+// PutRolePolicy creates or replaces an inline policy, within the role's aggregate quota.
+func (s *Service) PutRolePolicy(_ context.Context, form url.Values) (any, error) {
+	name, err := policyNameParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := identityDocParam(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, err
+	}
+	total := policySize(doc)
+	for k, p := range r.inline {
+		if k != key(name) {
+			total += policySize(p.document)
+		}
+	}
+	if total > roleInlineMaxSize {
+		return nil, limitExceeded("Maximum policy size of %d bytes exceeded for role %s", roleInlineMaxSize, r.name)
+	}
+	r.inline[key(name)] = inlinePolicy{name: name, document: doc}
+	return nil, nil
+}
+
+// inlineParam reads PolicyName and returns the role's inline policy; the caller holds s.mu.
+func (s *Service) inlineParam(form url.Values) (*role, inlinePolicy, error) {
+	name, err := policyNameParam.required(form)
+	if err != nil {
+		return nil, inlinePolicy{}, err
+	}
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, inlinePolicy{}, err
+	}
+	p, ok := r.inline[key(name)]
+	if !ok {
+		return nil, inlinePolicy{}, noSuchEntity("The role policy with name %s cannot be found.", name)
+	}
+	return r, p, nil
+}
+
+// GetRolePolicy returns an inline policy with its URL-encoded document.
+func (s *Service) GetRolePolicy(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, p, err := s.inlineParam(form)
+	if err != nil {
+		return nil, err
+	}
+	return &RolePolicy{RoleName: r.name, PolicyName: p.name, PolicyDocument: encodeDocument(p.document)}, nil
+}
+
+// DeleteRolePolicy deletes an inline policy.
+func (s *Service) DeleteRolePolicy(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, p, err := s.inlineParam(form)
+	if err != nil {
+		return nil, err
+	}
+	delete(r.inline, key(p.name))
+	return nil, nil
+}
+
+// ListRolePolicies lists the names of a role's inline policies.
+func (s *Service) ListRolePolicies(_ context.Context, form url.Values) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(r.inline))
+	for _, p := range r.inline {
+		names = append(names, p.name)
+	}
+	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
+	names, page, err := paginate(form, names)
+	if err != nil {
+		return nil, err
+	}
+	return &RolePolicyNames{PolicyNames: names, Page: page}, nil
+}
+
+// AttachRolePolicy attaches a managed policy; attaching it again changes nothing.
+func (s *Service) AttachRolePolicy(_ context.Context, form url.Values) (any, error) {
+	arn, err := policyARNParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.attachable(arn); err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) }) {
+		return nil, nil
+	}
+	if len(r.attached) >= maxAttachedPerRole {
+		return nil, limitExceeded("Cannot exceed quota for PoliciesPerRole: %d", maxAttachedPerRole)
+	}
+	r.attached = append(r.attached, arn)
+	return nil, nil
+}
+
+// DetachRolePolicy detaches a managed policy.
+func (s *Service) DetachRolePolicy(_ context.Context, form url.Values) (any, error) {
+	arn, err := policyARNParam.required(form)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parsePolicyARN(arn); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) })
+	if i < 0 {
+		return nil, noSuchEntity("Policy %s was not found.", arn)
+	}
+	r.attached = slices.Delete(r.attached, i, i+1)
+	return nil, nil
+}
+
+// ListAttachedRolePolicies lists a role's managed policies in attach order.
+func (s *Service) ListAttachedRolePolicies(_ context.Context, form url.Values) (any, error) {
+	prefix, _, err := pathPrefixParam.optional(form, "/")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleParam(form)
+	if err != nil {
+		return nil, err
+	}
+	var out []AttachedPolicy
+	for _, arn := range r.attached {
+		ref, err := parsePolicyARN(arn)
+		if err != nil || !strings.HasPrefix(ref.path, prefix) {
+			continue
+		}
+		out = append(out, AttachedPolicy{PolicyName: ref.name, PolicyArn: arn})
+	}
+	out, page, err := paginate(form, out)
+	if err != nil {
+		return nil, err
+	}
+	return &AttachedPolicies{AttachedPolicies: out, Page: page}, nil
+}
