@@ -326,45 +326,16 @@ func (s *Service) await(ctx context.Context, poll pollState, remaining time.Dura
 	}
 }
 
-// receive takes up to max visible messages and hides them for vis. A FIFO queue
-// serves each message group in order and skips groups with messages in flight. A
-// message already received maxReceiveCount times moves to the dead-letter queue
-// instead. The caller holds s.mu.
+// receive takes up to max visible messages and hides them for vis. A message
+// already received maxReceiveCount times moves to the dead-letter queue instead. The
+// caller holds s.mu.
 func (s *Service) receive(q *queue, max int, vis time.Duration, now time.Time) []*message {
-	var blocked map[string]bool
-	if q.fifo {
-		blocked = map[string]bool{}
-		for _, m := range q.msgs {
-			if !m.deleted && m.receiveCount > 0 && m.visibleAt.After(now) {
-				blocked[m.groupID] = true
-			}
-		}
-	}
 	var got []*message
-	for _, m := range q.msgs {
-		if len(got) == max {
-			break
-		}
-		if m.deleted {
-			continue
-		}
-		if q.expired(m, now) {
-			q.remove(m)
-			continue
-		}
-		if q.fifo && blocked[m.groupID] {
-			continue
-		}
-		if m.visibleAt.After(now) {
-			if q.fifo {
-				blocked[m.groupID] = true // later messages of the group wait behind it
-			}
-			continue
-		}
+	q.eachCandidate(now, func(m *message) bool {
 		if q.redrive != nil && m.receiveCount >= q.redrive.maxReceiveCount {
 			if dlq := s.byARN(q.redrive.deadLetterTargetArn); dlq != nil && dlq != q {
 				moveToDeadLetterQueue(q, dlq, m, now)
-				continue
+				return true
 			}
 		}
 		m.receiveCount++
@@ -375,9 +346,62 @@ func (s *Service) receive(q *queue, max int, vis time.Duration, now time.Time) [
 		m.visibleAt = now.Add(vis)
 		m.receipt = newReceiptHandle(q.name, m.id)
 		got = append(got, m)
-	}
+		return len(got) < max
+	})
 	q.compact()
 	return got
+}
+
+// eachCandidate calls take with the messages a receive may take, in the order it
+// should take them, until take returns false. A standard queue offers visible
+// messages in send order. A FIFO queue offers each message group's messages in
+// order, group after group, as AWS returns as many of one group as it can; a group
+// with a message in flight offers nothing, and a hidden message holds back the rest
+// of its group. Expired messages are dropped on the way.
+func (q *queue) eachCandidate(now time.Time, take func(*message) bool) {
+	if !q.fifo {
+		for _, m := range q.msgs {
+			if m.deleted || m.visibleAt.After(now) {
+				continue
+			}
+			if q.expired(m, now) {
+				q.remove(m)
+				continue
+			}
+			if !take(m) {
+				return
+			}
+		}
+		return
+	}
+	live := q.live(now)
+	blocked := map[string]bool{}
+	for _, m := range live {
+		if m.receiveCount > 0 && m.visibleAt.After(now) {
+			blocked[m.groupID] = true
+		}
+	}
+	var order []string
+	byGroup := map[string][]*message{}
+	for _, m := range live {
+		switch {
+		case blocked[m.groupID]:
+		case m.visibleAt.After(now):
+			blocked[m.groupID] = true
+		default:
+			if _, seen := byGroup[m.groupID]; !seen {
+				order = append(order, m.groupID)
+			}
+			byGroup[m.groupID] = append(byGroup[m.groupID], m)
+		}
+	}
+	for _, g := range order {
+		for _, m := range byGroup[g] {
+			if !take(m) {
+				return
+			}
+		}
+	}
 }
 
 // moveToDeadLetterQueue moves m as AWS redrive does: same ID, body, attributes and
