@@ -1,0 +1,130 @@
+package lambda_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
+)
+
+const (
+	account = "000000000000"
+	role    = "arn:aws:iam::000000000000:role/lambda-exec"
+	queue   = "arn:aws:sqs:us-east-1:000000000000:source"
+)
+
+// harness is an in-process localaws with only Lambda, and a real SDK client for it.
+// The control-plane tests need no other service.
+type harness struct {
+	t      testing.TB
+	srv    *localaws.Server
+	client *lambda.Client
+}
+
+func newHarness(t testing.TB, extra ...localaws.Factory) *harness {
+	t.Helper()
+	factories := append([]localaws.Factory{func(e *core.Env) core.Service { return locallambda.New(e) }}, extra...)
+	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		factories...)
+	require.NoError(t, err)
+	require.NoError(t, srv.Start())
+	t.Cleanup(func() { _ = srv.Close() })
+	return &harness{t: t, srv: srv, client: lambda.NewFromConfig(awsConfig(srv))}
+}
+
+func awsConfig(srv *localaws.Server) aws.Config {
+	return aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(srv.URL()),
+		// Throttles must surface at once instead of being retried behind the test's back.
+		RetryMaxAttempts: 1,
+	}
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) arn(name string) string { return "arn:aws:lambda:us-east-1:" + account + ":function:" + name }
+
+// zipOf builds a deployment package in memory.
+func zipOf(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		require.NoError(t, err)
+		_, err = w.Write(body)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// createInput is a valid CreateFunction request; opts adjust it.
+func (h *harness) createInput(name string, opts ...func(*lambda.CreateFunctionInput)) *lambda.CreateFunctionInput {
+	in := &lambda.CreateFunctionInput{
+		FunctionName: aws.String(name),
+		Role:         aws.String(role),
+		Runtime:      types.RuntimeProvidedal2023,
+		Handler:      aws.String("bootstrap"),
+		Code:         &types.FunctionCode{ZipFile: zipOf(h.t, map[string][]byte{"bootstrap": []byte("#!/bin/sh\n")})},
+	}
+	for _, o := range opts {
+		o(in)
+	}
+	return in
+}
+
+func (h *harness) create(name string, opts ...func(*lambda.CreateFunctionInput)) *lambda.CreateFunctionOutput {
+	h.t.Helper()
+	out, err := h.client.CreateFunction(h.ctx(), h.createInput(name, opts...))
+	require.NoError(h.t, err)
+	return out
+}
+
+func perTenant(in *lambda.CreateFunctionInput) {
+	in.TenancyConfig = &types.TenancyConfig{TenantIsolationMode: types.TenantIsolationModePerTenant}
+}
+
+// requireCode asserts an API error's code and HTTP status.
+func requireCode(t testing.TB, err error, code string, status int) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr smithy.APIError
+	require.True(t, errors.As(err, &apiErr), "not an API error: %v", err)
+	require.Equal(t, code, apiErr.ErrorCode(), "error: %v", err)
+	var re *awshttp.ResponseError
+	require.True(t, errors.As(err, &re), "no HTTP response: %v", err)
+	require.Equal(t, status, re.HTTPStatusCode(), "error: %v", err)
+}
+
+// requireNotFound asserts the typed 404 the provider's finders match on.
+func requireNotFound(t testing.TB, err error) *types.ResourceNotFoundException {
+	t.Helper()
+	var nf *types.ResourceNotFoundException
+	require.True(t, errors.As(err, &nf), "want ResourceNotFoundException, got %v", err)
+	requireCode(t, err, "ResourceNotFoundException", http.StatusNotFound)
+	return nf
+}
