@@ -65,7 +65,9 @@ func (h *harness) ctx() context.Context {
 	return ctx
 }
 
-func (h *harness) arn(name string) string { return "arn:aws:lambda:us-east-1:" + account + ":function:" + name }
+func (h *harness) arn(name string) string {
+	return "arn:aws:lambda:us-east-1:" + account + ":function:" + name
+}
 
 // zipOf builds a deployment package in memory.
 func zipOf(t testing.TB, files map[string][]byte) []byte {
