@@ -1,22 +1,76 @@
-// Package eventbridge emulates the eventbridge service over AWS JSON 1.1.
+// Package eventbridge emulates Amazon EventBridge over AWS JSON 1.1: event buses,
+// rules with event patterns, targets, tags, and PutEvents delivering matched events
+// asynchronously to SQS queues and Lambda functions, with retry policies and
+// dead-letter queues.
 package eventbridge
 
 import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
-// Service holds the eventbridge state.
+// DefaultBus is the bus every account has and that cannot be deleted.
+const DefaultBus = "default"
+
+// Service holds the EventBridge state of the one account and region localaws serves.
 type Service struct {
 	protocol.JSONService
 	env *core.Env
+
+	// SQS and Lambda are the clients deliveries use. Nil means real SDK clients
+	// pointed back at this server; tests substitute fakes before the server starts.
+	SQS    SQSSender
+	Lambda LambdaInvoker
+	// Backoff spaces delivery retries; see DefaultBackoff.
+	Backoff Backoff
+
+	mu    sync.Mutex
+	buses map[string]*bus
+
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	clientsMu sync.Mutex
 }
 
-// New builds the service.
+// New builds the service with its default bus.
 func New(env *core.Env) *Service {
-	s := &Service{env: env}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Service{env: env, buses: map[string]*bus{}, Backoff: DefaultBackoff, ctx: ctx, cancel: cancel}
+	now := env.Clock.Now()
+	s.buses[DefaultBus] = &bus{name: DefaultBus, arn: s.busARN(DefaultBus), created: now, modified: now,
+		tags: map[string]string{}, rules: map[string]*rule{}}
 	s.JSONService = protocol.JSONService{Name: "events", TargetPrefix: "AWSEvents", Version: "1.1",
-		Ops: map[string]protocol.JSONOp{}}
+		Ops: map[string]protocol.JSONOp{
+			"CreateEventBus":        protocol.Op(s.CreateEventBus),
+			"DescribeEventBus":      protocol.Op(s.DescribeEventBus),
+			"UpdateEventBus":        protocol.Op(s.UpdateEventBus),
+			"DeleteEventBus":        protocol.Op(s.DeleteEventBus),
+			"ListEventBuses":        protocol.Op(s.ListEventBuses),
+			"PutRule":               protocol.Op(s.PutRule),
+			"DescribeRule":          protocol.Op(s.DescribeRule),
+			"ListRules":             protocol.Op(s.ListRules),
+			"EnableRule":            protocol.Op(s.EnableRule),
+			"DisableRule":           protocol.Op(s.DisableRule),
+			"DeleteRule":            protocol.Op(s.DeleteRule),
+			"TestEventPattern":      protocol.Op(s.TestEventPattern),
+			"PutTargets":            protocol.Op(s.PutTargets),
+			"ListTargetsByRule":     protocol.Op(s.ListTargetsByRule),
+			"RemoveTargets":         protocol.Op(s.RemoveTargets),
+			"ListRuleNamesByTarget": protocol.Op(s.ListRuleNamesByTarget),
+			"TagResource":           protocol.Op(s.TagResource),
+			"UntagResource":         protocol.Op(s.UntagResource),
+			"ListTagsForResource":   protocol.Op(s.ListTagsForResource),
+			"PutEvents":             protocol.Op(s.PutEvents),
+		}}
 	return s
 }
 
@@ -25,3 +79,138 @@ func (s *Service) SigningName() string { return "events" }
 
 // TargetPrefix is "AWSEvents".
 func (s *Service) TargetPrefix() string { return "AWSEvents" }
+
+// Close stops every delivery in flight, including those waiting to retry.
+func (s *Service) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Service) busARN(name string) string {
+	return s.env.ARN("events", s.env.Region, "event-bus/"+name)
+}
+
+// ruleARN follows AWS: rule/<name> on the default bus, rule/<bus>/<name> elsewhere.
+func (s *Service) ruleARN(busName, name string) string {
+	if busName == DefaultBus {
+		return s.env.ARN("events", s.env.Region, "rule/"+name)
+	}
+	return s.env.ARN("events", s.env.Region, "rule/"+busName+"/"+name)
+}
+
+var (
+	busNameOrARN = regexp.MustCompile(`^(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus/)?[/.\-_A-Za-z0-9]+$`)
+	busNameRe    = regexp.MustCompile(`^[/.\-_A-Za-z0-9]+$`)
+	ruleNameRe   = regexp.MustCompile(`^[.\-_A-Za-z0-9]+$`)
+)
+
+// busName resolves an EventBusName parameter (name or ARN, default when empty).
+func (s *Service) busName(field string, v *string) (string, error) {
+	if v == nil || *v == "" {
+		return DefaultBus, nil
+	}
+	if err := constraint(field, *v, busNameOrARN, 1, 1600); err != nil {
+		return "", err
+	}
+	name := *v
+	if strings.HasPrefix(name, "arn:") {
+		prefix := fmt.Sprintf("arn:%s:events:%s:%s:event-bus/", core.Partition, s.env.Region, s.env.Account)
+		if !strings.HasPrefix(name, prefix) {
+			return "", protocol.NotFound("ResourceNotFoundException", "Event bus %s does not exist.", name)
+		}
+		name = strings.TrimPrefix(name, prefix)
+	}
+	return name, nil
+}
+
+// lookupBus must be called with s.mu held.
+func (s *Service) lookupBus(name string) (*bus, error) {
+	b, ok := s.buses[name]
+	if !ok {
+		return nil, protocol.NotFound("ResourceNotFoundException", "Event bus %s does not exist.", name)
+	}
+	return b, nil
+}
+
+// lookupRule must be called with s.mu held.
+func (s *Service) lookupRule(busParam *string, name string) (*bus, *rule, error) {
+	busName, err := s.busName("eventBusName", busParam)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := s.lookupBus(busName)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, ok := b.rules[name]
+	if !ok {
+		return b, nil, protocol.NotFound("ResourceNotFoundException", "Rule %s does not exist on EventBus %s.", name,
+			busName)
+	}
+	return b, r, nil
+}
+
+// validation is AWS's request-validation message for one member.
+func validation(value, field, reason string) error {
+	return protocol.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s",
+		value, field, reason)
+}
+
+func required(field string, v *string) error {
+	if v == nil {
+		return protocol.Validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: "+
+			"Member must not be null", field)
+	}
+	return nil
+}
+
+// constraint checks a string member's length and, when re is set, its pattern.
+func constraint(field, v string, re *regexp.Regexp, minLen, maxLen int) error {
+	switch {
+	case len(v) < minLen:
+		return validation(v, field, fmt.Sprintf("Member must have length greater than or equal to %d", minLen))
+	case maxLen > 0 && len(v) > maxLen:
+		return validation(v, field, fmt.Sprintf("Member must have length less than or equal to %d", maxLen))
+	case re != nil && !re.MatchString(v):
+		return validation(v, field, "Member must satisfy regular expression pattern: "+
+			strings.TrimSuffix(strings.TrimPrefix(re.String(), "^"), "$"))
+	}
+	return nil
+}
+
+func optionalMax(field string, v *string, maxLen int) error {
+	if v == nil {
+		return nil
+	}
+	return constraint(field, *v, nil, 0, maxLen)
+}
+
+// page slices items for the List* operations. The token is the opaque offset of the
+// next page; AWS's tokens are opaque too.
+func page[T any](items []T, token *string, limit *int32) ([]T, *string, error) {
+	start := 0
+	if token != nil && *token != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(*token)
+		n, convErr := strconv.Atoi(string(raw))
+		if err != nil || convErr != nil || n < 0 || n > len(items) {
+			return nil, nil, protocol.Validation("The NextToken provided is invalid.")
+		}
+		start = n
+	}
+	size := 100
+	if limit != nil {
+		if *limit < 1 || *limit > 100 {
+			return nil, nil, validation(strconv.Itoa(int(*limit)), "limit",
+				"Member must have value between 1 and 100")
+		}
+		size = int(*limit)
+	}
+	end := min(start+size, len(items))
+	var next *string
+	if end < len(items) {
+		t := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		next = &t
+	}
+	return items[start:end], next, nil
+}
