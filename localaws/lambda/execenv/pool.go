@@ -2,15 +2,24 @@
 // execution environment as a child process that speaks the Lambda Runtime API to this
 // server, and pools environments per (function, version, tenant) for PER_TENANT
 // functions so that an environment never serves two tenants.
+//
+// Failures follow what Lambda returns. Problems of the function itself (timeout, crash,
+// init error, a bootstrap built for the wrong CPU) are results with FunctionError
+// "Unhandled", as Lambda reports them; only problems of the request or of the service
+// (throttling, tenant rules, unsupported runtime, shutdown) are *protocol.Error.
 package execenv
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
 // Function is what the pool needs to start and invoke an environment.
@@ -30,6 +39,11 @@ type Function struct {
 	LogGroup     string            // e.g. /aws/lambda/<name>
 	// ReservedConcurrency caps concurrent environments; -1 means unreserved.
 	ReservedConcurrency int
+	// LogFormat is LoggingConfig.LogFormat: "Text" (default) or "JSON". JSON turns the
+	// START/END/REPORT lines into platform events that carry tenantId.
+	LogFormat string
+	// ApplicationLogLevel is LoggingConfig.ApplicationLogLevel, passed as AWS_LAMBDA_LOG_LEVEL.
+	ApplicationLogLevel string
 }
 
 // Result is one finished invocation.
@@ -40,6 +54,10 @@ type Result struct {
 	EnvironmentID   string
 	ExecutedVersion string
 	Duration        time.Duration
+	// ColdStart is true when the environment was started for this invocation.
+	ColdStart bool
+	// InitDuration is the cold start (process spawn until its first /next); 0 when warm.
+	InitDuration time.Duration
 }
 
 // EnvironmentInfo is one row of GET /_localaws/environments.
@@ -51,33 +69,495 @@ type EnvironmentInfo struct {
 	PID           int       `json:"pid"`
 	State         string    `json:"state"`
 	Invocations   int       `json:"invocations"`
-	ColdStart     bool      `json:"-"`
+	ColdStart     bool      `json:"-"` // true until the environment finished its first invocation
 	StartedAt     time.Time `json:"started_at"`
+}
+
+const (
+	// DefaultIdleTTL is how long an idle environment lives before it is reaped.
+	DefaultIdleTTL = 5 * time.Minute
+	// DefaultMaxConcurrency is the account's concurrent executions limit (AWS's default quota).
+	DefaultMaxConcurrency = 1000
+	// initTimeout is Lambda's limit on the init phase of an on-demand environment.
+	initTimeout = 10 * time.Second
+	// maxAttempts bounds how often an invocation that never reached a runtime (the
+	// environment died between invocations) is given to a fresh environment.
+	maxAttempts = 3
+)
+
+// Option configures a Pool.
+type Option func(*Pool)
+
+// WithIdleTTL sets how long an idle environment is kept (default DefaultIdleTTL).
+func WithIdleTTL(d time.Duration) Option { return func(p *Pool) { p.idleTTL = d } }
+
+// WithMaxConcurrency sets the account-wide cap on concurrent invocations (default DefaultMaxConcurrency).
+func WithMaxConcurrency(n int) Option { return func(p *Pool) { p.maxConcurrency = n } }
+
+// poolKey identifies the environments that may serve an invocation. The tenant is part
+// of it for PER_TENANT functions, and "" otherwise.
+type poolKey struct {
+	function, version, codeSHA, tenant string
 }
 
 // Pool runs execution environments.
 type Pool struct {
-	env *core.Env
+	env            *core.Env
+	idleTTL        time.Duration
+	maxConcurrency int
+	code           codeCache
+	logs           logClient
+	done           chan struct{}
+	wg             sync.WaitGroup // reaper, process watchers, log shippers
+
+	mu             sync.Mutex
+	closed         bool
+	envs           map[string]*environment    // every live environment by ID
+	idle           map[poolKey][]*environment // idle environments, most recently used last
+	inflight       int
+	inflightByFunc map[string]int
 }
 
 // New builds an empty pool.
-func New(env *core.Env) *Pool { return &Pool{env: env} }
+func New(env *core.Env, opts ...Option) *Pool {
+	p := &Pool{
+		env: env, idleTTL: DefaultIdleTTL, maxConcurrency: DefaultMaxConcurrency,
+		done: make(chan struct{}), envs: map[string]*environment{}, idle: map[poolKey][]*environment{},
+		inflightByFunc: map[string]int{},
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	p.code.m = map[string]*codeEntry{}
+	p.logs.env = env
+	// The first tick is armed here, not in the goroutine, so that a FakeClock advanced
+	// right after New still fires it.
+	interval := min(p.idleTTL/2, 30*time.Second)
+	first := env.Clock.After(interval)
+	p.wg.Add(1)
+	go p.reap(first, interval)
+	return p
+}
+
+// tenantPattern is AWS's rule for X-Amz-Tenant-Id.
+var tenantPattern = regexp.MustCompile(`^[a-zA-Z0-9._:/=+\-@ ]{1,256}$`)
+
+// ValidTenantID reports whether id satisfies AWS's TenantId rule (1-256 characters of
+// [a-zA-Z0-9._:/=+-@ ]).
+func ValidTenantID(id string) bool { return tenantPattern.MatchString(id) }
 
 // Invoke runs payload in an environment of fn for tenantID ("" for functions without
 // tenant isolation), starting one when none is idle. Errors the caller should return
 // to the client are *protocol.Error.
+//
+// A cancelled ctx returns at once, but the invocation runs on to its end or timeout, as
+// in Lambda, where a caller that goes away does not stop the function.
 func (p *Pool) Invoke(ctx context.Context, fn Function, tenantID, requestID string, payload []byte) (Result, error) {
-	return Result{}, errors.New("execenv: not implemented")
+	fn = withDefaults(fn)
+	if err := checkTenant(fn, tenantID); err != nil {
+		return Result{}, err
+	}
+	if !supportedRuntime(fn.Runtime) {
+		return Result{}, &protocol.Error{Code: "InvalidRuntimeException", HTTPStatus: http.StatusBadGateway,
+			Type: "User", Message: fmt.Sprintf("localaws runs only OS-only runtimes (provided.al2023, provided.al2), "+
+				"not %q: package the function as a bootstrap executable", fn.Runtime)}
+	}
+	if requestID == "" {
+		requestID = core.NewUUID()
+	}
+	type answer struct {
+		res Result
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		res, err := p.invoke(fn, tenantID, requestID, payload)
+		ch <- answer{res, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.res, a.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (Result, error) {
+	code, err := p.code.prepare(p.env.StateDir, fn)
+	if err != nil {
+		return Result{}, &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusInternalServerError,
+			Type: "Service", Message: fmt.Sprintf("cannot unpack the deployment package of %s: %v", fn.Name, err)}
+	}
+	if msg := code.problem(fn.Architecture); msg != "" {
+		p.env.Logger.Warn("lambda bootstrap cannot run here", "function", fn.Name, "reason", msg)
+		return invalidEntrypoint(fn, requestID, msg), nil
+	}
+	if err := p.admit(fn); err != nil {
+		return Result{}, err
+	}
+	defer p.leave(fn)
+
+	key := poolKey{function: fn.Name, version: fn.Version, codeSHA: code.sha, tenant: tenantID}
+	for attempt := 1; ; attempt++ {
+		e, cold, err := p.take(key, fn, code)
+		if err != nil {
+			var ee *entrypointError
+			if asEntrypoint(err, &ee) {
+				return invalidEntrypoint(fn, requestID, ee.Error()), nil
+			}
+			return Result{}, err
+		}
+		inv := newInvocation(requestID, tenantID, payload)
+		p.dispatch(e, inv)
+		res, retry, err := p.await(e, inv, cold)
+		if retry && attempt < maxAttempts {
+			continue
+		}
+		return res, err
+	}
+}
+
+func withDefaults(fn Function) Function {
+	if fn.Version == "" {
+		fn.Version = "$LATEST"
+	}
+	if fn.Timeout <= 0 {
+		fn.Timeout = 3 * time.Second
+	}
+	if fn.MemoryMB <= 0 {
+		fn.MemoryMB = 128
+	}
+	if fn.Architecture == "" {
+		fn.Architecture = "x86_64"
+	}
+	if fn.LogGroup == "" {
+		fn.LogGroup = "/aws/lambda/" + fn.Name
+	}
+	return fn
+}
+
+func supportedRuntime(r string) bool {
+	switch r {
+	case "provided.al2023", "provided.al2", "provided":
+		return true
+	}
+	return false
+}
+
+// checkTenant applies Lambda's tenancy rules; the control plane checks them too, but
+// the pool must never key an isolated function's environment without a tenant.
+func checkTenant(fn Function, tenantID string) error {
+	switch {
+	case fn.PerTenant && tenantID == "":
+		return invalidParameter("The invoked function is enabled with tenancy configuration. " +
+			"Add a valid tenant ID in your request and try again.")
+	case !fn.PerTenant && tenantID != "":
+		return invalidParameter("The invoked function is not enabled with tenancy configuration. " +
+			"Remove the tenant ID from your request and try again.")
+	case tenantID != "" && !ValidTenantID(tenantID):
+		return invalidParameter("1 validation error detected: Value at 'tenantId' failed to satisfy constraint: " +
+			"Member must satisfy regular expression pattern: [a-zA-Z0-9\\._:\\/=+\\-@ ]+ and length 1-256")
+	}
+	return nil
+}
+
+func invalidParameter(msg string) error {
+	return &protocol.Error{Code: "InvalidParameterValueException", HTTPStatus: http.StatusBadRequest, Message: msg}
+}
+
+func throttled(reason string) error {
+	return &protocol.Error{Code: "TooManyRequestsException", HTTPStatus: http.StatusTooManyRequests,
+		Message: "Rate Exceeded.", Fields: map[string]string{"Reason": reason}}
+}
+
+func shuttingDown() error {
+	return &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusServiceUnavailable, Type: "Service",
+		Message: "localaws is shutting down"}
+}
+
+// admit counts an invocation against the function's reserved concurrency and the
+// account's limit, as Lambda throttles before it looks for an environment.
+func (p *Pool) admit(fn Function) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closed:
+		return shuttingDown()
+	case fn.ReservedConcurrency >= 0 && p.inflightByFunc[fn.Name] >= fn.ReservedConcurrency:
+		return throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
+	case p.inflight >= p.maxConcurrency:
+		return throttled("ConcurrentInvocationLimitExceeded")
+	}
+	p.inflight++
+	p.inflightByFunc[fn.Name]++
+	return nil
+}
+
+func (p *Pool) leave(fn Function) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+	if p.inflightByFunc[fn.Name]--; p.inflightByFunc[fn.Name] <= 0 {
+		delete(p.inflightByFunc, fn.Name)
+	}
+}
+
+// take returns an idle environment of key, or starts a new one; either is busy on return.
+func (p *Pool) take(key poolKey, fn Function, code *codeEntry) (e *environment, cold bool, err error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, false, shuttingDown()
+	}
+	if stack := p.idle[key]; len(stack) > 0 {
+		// The most recently used environment is the warmest.
+		e = stack[len(stack)-1]
+		p.setIdleLocked(key, stack[:len(stack)-1])
+		e.state = stateBusy
+		p.mu.Unlock()
+		return e, false, nil
+	}
+	p.mu.Unlock()
+	e = p.newEnvironment(key, fn, code)
+	if err := p.spawn(e); err != nil {
+		return nil, false, err
+	}
+	return e, true, nil
+}
+
+func (p *Pool) setIdleLocked(key poolKey, stack []*environment) {
+	if len(stack) == 0 {
+		delete(p.idle, key)
+		return
+	}
+	p.idle[key] = stack
+}
+
+// dispatch hands inv to e. The runtime picks it up on its next /next call.
+func (p *Pool) dispatch(e *environment, inv *invocation) {
+	mustServe(e, inv)
+	p.mu.Lock()
+	e.pending = inv
+	p.mu.Unlock()
+	e.next <- inv // capacity 1 and one invocation at a time: never blocks
+}
+
+// mustServe is the last line of tenant isolation: pool keys already separate tenants,
+// so a mismatch here is a bug that must stop the server rather than leak data.
+func mustServe(e *environment, inv *invocation) {
+	if e.key.tenant != inv.tenant {
+		panic(fmt.Sprintf("execenv: tenant isolation violated: environment %s of function %s belongs to tenant %q "+
+			"but was given request %s of tenant %q", e.id, e.key.function, e.key.tenant, inv.id, inv.tenant))
+	}
+}
+
+// await waits for the runtime's answer and settles the environment. retry is true when
+// the invocation never reached a runtime, so it can safely go to a fresh environment.
+func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, retry bool, err error) {
+	fn := e.fn
+	limit := time.NewTimer(max(initTimeout, fn.Timeout))
+	defer limit.Stop()
+	select {
+	case <-inv.delivered:
+	case out := <-inv.done: // an init error, or an answer that raced the delivery signal
+		p.release(e, out)
+		return p.finish(e, inv, out, cold), false, nil
+	case <-e.exited:
+		if isClosed(inv.delivered) {
+			break // delivered and then crashed: reported below
+		}
+		if out, ok := received(inv.done); ok {
+			p.release(e, out)
+			return p.finish(e, inv, out, cold), false, nil
+		}
+		if p.isClosed() {
+			return Result{}, false, shuttingDown()
+		}
+		if p.wasReady(e) {
+			return Result{}, true, nil // died between invocations: inv never started
+		}
+		p.discard(e)
+		return p.finish(e, inv, exitOutcome(inv.id, e.exitErr), cold), false, nil
+	case <-limit.C:
+		p.discard(e)
+		return p.finish(e, inv, timeoutOutcome(inv.id, fn.Timeout), cold), false, nil
+	}
+	limit.Reset(time.Until(inv.deliveredAt.Add(fn.Timeout)))
+	select {
+	case out := <-inv.done:
+		p.release(e, out)
+		return p.finish(e, inv, out, cold), false, nil
+	case <-e.exited:
+		if out, ok := received(inv.done); ok {
+			p.release(e, out)
+			return p.finish(e, inv, out, cold), false, nil
+		}
+		if p.isClosed() {
+			return Result{}, false, shuttingDown()
+		}
+		p.discard(e)
+		return p.finish(e, inv, exitOutcome(inv.id, e.exitErr), cold), false, nil
+	case <-limit.C:
+		if out, ok := received(inv.done); ok { // answered just in time
+			p.release(e, out)
+			return p.finish(e, inv, out, cold), false, nil
+		}
+		p.discard(e)
+		return p.finish(e, inv, timeoutOutcome(inv.id, fn.Timeout), cold), false, nil
+	}
+}
+
+// finish logs the invocation's platform lines and builds its result.
+func (p *Pool) finish(e *environment, inv *invocation, out outcome, cold bool) Result {
+	var dur time.Duration
+	if !inv.deliveredAt.IsZero() {
+		dur = out.at.Sub(inv.deliveredAt)
+	} else if out.status == statusTimeout {
+		dur = e.fn.Timeout
+	}
+	var initDur time.Duration
+	if cold {
+		initDur = p.initDuration(e)
+	}
+	e.log.report(inv, out, dur, initDur, e.fn.MemoryMB, maxMemoryMB(e.pid))
+	res := Result{Payload: out.payload, EnvironmentID: e.id, ExecutedVersion: e.fn.Version, Duration: dur,
+		ColdStart: cold, InitDuration: initDur}
+	if out.status != statusSuccess {
+		res.FunctionError = "Unhandled"
+	}
+	return res
+}
+
+// release makes e available again after an answered invocation, unless it must go.
+func (p *Pool) release(e *environment, out outcome) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e.invocations++
+	e.lastUsed = p.env.Clock.Now()
+	if p.closed || e.draining || e.state == stateDead || out.fatal {
+		p.killLocked(e)
+		return
+	}
+	e.state = stateIdle
+	p.idle[e.key] = append(p.idle[e.key], e)
+}
+
+// discard stops e for good (timeout, init error); it never serves again.
+func (p *Pool) discard(e *environment) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e.invocations++
+	p.killLocked(e)
+}
+
+func (p *Pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 // Environments lists every live environment.
-func (p *Pool) Environments() []EnvironmentInfo { return nil }
+func (p *Pool) Environments() []EnvironmentInfo {
+	p.mu.Lock()
+	rows := make([]EnvironmentInfo, 0, len(p.envs))
+	for _, e := range p.envs {
+		rows = append(rows, EnvironmentInfo{
+			FunctionName: e.fn.Name, Version: e.fn.Version, TenantID: e.key.tenant, EnvironmentID: e.id,
+			PID: e.pid, State: e.state.String(), Invocations: e.invocations, ColdStart: e.invocations == 0,
+			StartedAt: e.startedAt,
+		})
+	}
+	p.mu.Unlock()
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.FunctionName != b.FunctionName {
+			return a.FunctionName < b.FunctionName
+		}
+		if a.TenantID != b.TenantID {
+			return a.TenantID < b.TenantID
+		}
+		if !a.StartedAt.Equal(b.StartedAt) {
+			return a.StartedAt.Before(b.StartedAt)
+		}
+		return a.EnvironmentID < b.EnvironmentID
+	})
+	return rows
+}
 
 // Drain stops every environment of the function (on delete or code/config update).
-func (p *Pool) Drain(functionName string) {}
+// Idle environments stop now; busy ones finish their invocation first, as in Lambda.
+func (p *Pool) Drain(functionName string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.envs {
+		if e.fn.Name != functionName {
+			continue
+		}
+		e.draining = true
+		if e.state == stateIdle {
+			p.killLocked(e)
+		}
+	}
+}
 
-// AdminRoutes serves the Runtime API under /_localaws/runtime/{env}/2018-06-01/.
-func (p *Pool) AdminRoutes(mux *http.ServeMux) {}
+// reap stops environments idle for longer than the TTL.
+func (p *Pool) reap(tick <-chan time.Time, interval time.Duration) {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-tick:
+		}
+		now := p.env.Clock.Now()
+		p.mu.Lock()
+		for _, e := range p.envs {
+			if e.state == stateIdle && now.Sub(e.lastUsed) >= p.idleTTL {
+				p.killLocked(e)
+			}
+		}
+		p.mu.Unlock()
+		tick = p.env.Clock.After(interval)
+	}
+}
 
-// Close stops every environment process.
-func (p *Pool) Close() error { return nil }
+// Close stops every environment process and waits for them to exit.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	for _, e := range p.envs {
+		p.killLocked(e)
+	}
+	p.mu.Unlock()
+	close(p.done)
+	waited := make(chan struct{})
+	go func() { p.wg.Wait(); close(waited) }()
+	select {
+	case <-waited:
+		return nil
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("execenv: environments did not stop within 10s")
+	}
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+func received(ch <-chan outcome) (outcome, bool) {
+	select {
+	case o := <-ch:
+		return o, true
+	default:
+		return outcome{}, false
+	}
+}

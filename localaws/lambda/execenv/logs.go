@@ -1,0 +1,257 @@
+package execenv
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+)
+
+const (
+	// maxEventBytes is CloudWatch Logs' event size limit (256 KiB less 26 bytes of overhead).
+	maxEventBytes = 256*1024 - 26
+	// Batches stay well inside PutLogEvents' limits of 10,000 events and 1 MiB.
+	maxBatchEvents = 1000
+	maxBatchBytes  = 900 * 1024
+	flushDelay     = 200 * time.Millisecond
+	shipQueue      = 4096
+)
+
+// logClient is one CloudWatch Logs client, built on first use because the server's URL
+// is known only once it listens.
+type logClient struct {
+	env    *core.Env
+	once   sync.Once
+	client *cloudwatchlogs.Client
+}
+
+func (c *logClient) get() *cloudwatchlogs.Client {
+	c.once.Do(func() { c.client = cloudwatchlogs.NewFromConfig(c.env.AWSConfig()) })
+	return c.client
+}
+
+// logSink is an environment's log: a plain file copy, and a stream in the function's
+// log group fed in the background so that logging never holds up an invocation.
+type logSink struct {
+	clock   core.Clock
+	logger  *slog.Logger
+	format  string
+	version string
+	envID   string
+	path    string
+
+	mu      sync.Mutex
+	file    *os.File
+	lastMS  int64
+	ship    chan types.InputLogEvent
+	closed  bool
+	dropped int
+}
+
+func (p *Pool) newLogSink(e *environment) (*logSink, error) {
+	path := filepath.Join(e.dir, "output.log")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("execenv: log file: %w", err)
+	}
+	s := &logSink{clock: p.env.Clock, logger: p.env.Logger, format: e.fn.LogFormat, version: e.fn.Version,
+		envID: e.id, path: path, file: f, ship: make(chan types.InputLogEvent, shipQueue)}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		s.shipper(&p.logs, e.fn.LogGroup, e.stream)
+	}()
+	return s, nil
+}
+
+// line appends one event; timestamps never go backwards within a stream, as
+// PutLogEvents requires.
+func (s *logSink) line(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	ts := max(s.clock.Now().UnixMilli(), s.lastMS)
+	s.lastMS = ts
+	_, _ = s.file.WriteString(msg + "\n")
+	select {
+	case s.ship <- types.InputLogEvent{Message: aws.String(msg), Timestamp: aws.Int64(ts)}:
+	default:
+		s.dropped++
+	}
+}
+
+// pump turns the process output into events, one per line, split at the event size limit.
+func (s *logSink) pump(r io.ReadCloser) {
+	defer r.Close()
+	br := bufio.NewReaderSize(r, maxEventBytes)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if n := len(chunk); n > 0 {
+			if chunk[n-1] == '\n' {
+				chunk = chunk[:n-1]
+			}
+			s.line(string(chunk))
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+func (s *logSink) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	close(s.ship)
+	_ = s.file.Close()
+	if s.dropped > 0 {
+		s.logger.Warn("lambda log events dropped: the log service did not keep up", "environment", s.envID,
+			"dropped", s.dropped, "file", s.path)
+	}
+}
+
+// shipper batches events into PutLogEvents calls, creating the stream on first use. A
+// missing log group or an unreachable log service turns shipping off for this
+// environment with one warning; the file copy carries on.
+func (s *logSink) shipper(c *logClient, group, stream string) {
+	var (
+		batch   []types.InputLogEvent
+		size    int
+		flushC  <-chan time.Time
+		created bool
+		off     bool
+	)
+	flush := func() {
+		defer func() { batch, size, flushC = nil, 0, nil }()
+		if off || len(batch) == 0 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		client := c.get()
+		if !created {
+			_, err := client.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{
+				LogGroupName: aws.String(group), LogStreamName: aws.String(stream)})
+			var exists *types.ResourceAlreadyExistsException
+			if err != nil && !errors.As(err, &exists) {
+				off = true
+				s.logger.Warn("lambda logs go to the file copy only: cannot create the log stream",
+					"logGroup", group, "logStream", stream, "file", s.path, "err", err)
+				return
+			}
+			created = true
+		}
+		if _, err := client.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{
+			LogGroupName: aws.String(group), LogStreamName: aws.String(stream), LogEvents: batch}); err != nil {
+			off = true
+			s.logger.Warn("lambda logs go to the file copy only: PutLogEvents failed",
+				"logGroup", group, "logStream", stream, "file", s.path, "err", err)
+		}
+	}
+	for {
+		select {
+		case ev, ok := <-s.ship:
+			if !ok {
+				flush()
+				return
+			}
+			if off {
+				continue
+			}
+			batch = append(batch, ev)
+			size += len(*ev.Message) + 26
+			if len(batch) >= maxBatchEvents || size >= maxBatchBytes {
+				flush()
+			} else if flushC == nil {
+				flushC = time.After(flushDelay)
+			}
+		case <-flushC:
+			flush()
+		}
+	}
+}
+
+// start writes Lambda's START line (or platform.start event for JSON logs).
+func (s *logSink) start(inv *invocation) {
+	if s.format == "JSON" {
+		rec := map[string]any{"requestId": inv.id, "version": s.version}
+		if inv.tenant != "" {
+			rec["tenantId"] = inv.tenant
+		}
+		s.platformEvent("platform.start", rec)
+		return
+	}
+	s.line(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, s.version))
+}
+
+// report writes the END and REPORT lines (platform.report for JSON logs). For provided
+// runtimes Lambda bills the init phase of a cold start too.
+func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duration, memoryMB, maxUsedMB int) {
+	billed := int64(math.Ceil(ms(dur + initDur)))
+	if s.format == "JSON" {
+		metrics := map[string]any{"durationMs": round2(ms(dur)), "billedDurationMs": billed,
+			"memorySizeMB": memoryMB, "maxMemoryUsedMB": maxUsedMB}
+		if initDur > 0 {
+			metrics["initDurationMs"] = round2(ms(initDur))
+		}
+		rec := map[string]any{"requestId": inv.id, "metrics": metrics, "status": statusName(out.status)}
+		if out.errorType != "" && out.status != statusSuccess {
+			rec["errorType"] = out.errorType
+		}
+		if inv.tenant != "" {
+			rec["tenantId"] = inv.tenant
+		}
+		s.platformEvent("platform.report", rec)
+		return
+	}
+	if out.status == statusTimeout {
+		s.line(fmt.Sprintf("%s %s Task timed out after %.2f seconds",
+			s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.id, dur.Seconds()))
+	}
+	s.line("END RequestId: " + inv.id)
+	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t"+
+		"Max Memory Used: %d MB\t", inv.id, ms(dur), billed, memoryMB, maxUsedMB)
+	if initDur > 0 {
+		line += fmt.Sprintf("Init Duration: %.2f ms\t", ms(initDur))
+	}
+	switch {
+	case out.status == statusTimeout:
+		line += "Status: timeout"
+	case out.fatal:
+		line += "Status: error\tError Type: " + out.errorType
+	}
+	s.line(line)
+}
+
+func (s *logSink) platformEvent(typ string, record map[string]any) {
+	b, _ := json.Marshal(map[string]any{
+		"time": s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), "type": typ, "record": record})
+	s.line(string(b))
+}
+
+func statusName(st status) string {
+	return [...]string{"success", "error", "timeout"}[st]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
