@@ -259,6 +259,10 @@ func TestTargetsLifecycle(t *testing.T) {
 	assert.Equal(t, `{"fixed":true}`, aws.ToString(list.Targets[0].Input))
 	assert.Nil(t, list.NextToken)
 
+	names, err := h.events.ListRuleNamesByTarget(ctx, &eventbridge.ListRuleNamesByTargetInput{TargetArn: aws.String(queueARN)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"r"}, names.RuleNames)
+
 	// The same Id replaces the target.
 	_, err = h.events.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{
 		{Id: aws.String("t1"), Arn: aws.String(queueARN)}}})

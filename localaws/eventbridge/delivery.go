@@ -75,6 +75,13 @@ type failure struct {
 }
 
 func (s *Service) start(d delivery) {
+	// s.mu orders this Add before Close's Wait, or tells us Close has begun.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		s.env.Logger.Warn("eventbridge: event not delivered: the service is closing", "eventId", d.eventID)
+		return
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

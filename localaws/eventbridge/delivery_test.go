@@ -19,6 +19,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	eb "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
+	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 )
 
 type envelope struct {
@@ -278,6 +279,21 @@ func TestMissingTargetGoesStraightToTheDeadLetterQueue(t *testing.T) {
 	assert.Equal(t, "RESOURCE_NOT_FOUND", aws.ToString(msgs[0].MessageAttributes["ERROR_CODE"].StringValue))
 	assert.Equal(t, "0", aws.ToString(msgs[0].MessageAttributes["RETRY_ATTEMPTS"].StringValue))
 	assert.Equal(t, 1, fake.count(), "a missing function is not retried")
+}
+
+func TestMissingFunctionOfTheLambdaServiceIsDeadLettered(t *testing.T) {
+	// Through the real Lambda client and service: the async Invoke of a function
+	// that does not exist fails with ResourceNotFoundException, which is not retried.
+	h := start(t, nil, nil, func(e *core.Env) core.Service { return locallambda.New(e) })
+	dlqURL, dlqARN := h.queue(t, "dlq")
+	fn := "arn:aws:lambda:us-east-1:" + account + ":function:never-created"
+	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("fn"), Arn: aws.String(fn),
+		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}})
+	h.put(t, entry(`{}`))
+	msgs := h.receive(t, dlqURL, 5)
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "RESOURCE_NOT_FOUND", aws.ToString(msgs[0].MessageAttributes["ERROR_CODE"].StringValue))
+	assert.Equal(t, fn, aws.ToString(msgs[0].MessageAttributes["TARGET_ARN"].StringValue))
 }
 
 func TestSQSTargetThatDoesNotExistIsDeadLettered(t *testing.T) {

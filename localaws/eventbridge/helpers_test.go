@@ -34,14 +34,14 @@ type harness struct {
 	sqs    *sqs.Client
 }
 
-// start runs localaws with SQS and EventBridge; configure may substitute the
-// service's delivery clients before it serves.
-func start(t *testing.T, clock core.Clock, configure func(*eb.Service)) *harness {
+// start runs localaws with SQS, EventBridge and any extra services; configure may
+// substitute the service's delivery clients before it serves.
+func start(t *testing.T, clock core.Clock, configure func(*eb.Service), extra ...localaws.Factory) *harness {
 	t.Helper()
 	h := &harness{}
 	cfg := localaws.Config{Addr: "127.0.0.1:0", Clock: clock,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	srv, err := localaws.New(cfg,
+	factories := append([]localaws.Factory{
 		func(e *core.Env) core.Service { return localsqs.New(e) },
 		func(e *core.Env) core.Service {
 			h.svc = eb.New(e)
@@ -49,7 +49,8 @@ func start(t *testing.T, clock core.Clock, configure func(*eb.Service)) *harness
 				configure(h.svc)
 			}
 			return h.svc
-		})
+		}}, extra...)
+	srv, err := localaws.New(cfg, factories...)
 	require.NoError(t, err)
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Close() })

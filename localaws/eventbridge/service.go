@@ -32,8 +32,9 @@ type Service struct {
 	// Backoff spaces delivery retries; see DefaultBackoff.
 	Backoff Backoff
 
-	mu    sync.Mutex
-	buses map[string]*bus
+	mu     sync.Mutex
+	buses  map[string]*bus
+	closed bool
 
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -82,6 +83,9 @@ func (s *Service) TargetPrefix() string { return "AWSEvents" }
 
 // Close stops every delivery in flight, including those waiting to retry.
 func (s *Service) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	return nil
