@@ -1,7 +1,3 @@
-// Package eventbridge emulates Amazon EventBridge over AWS JSON 1.1: event buses,
-// rules with event patterns, targets, tags, and PutEvents delivering matched events
-// asynchronously to SQS queues and Lambda functions, with retry policies and
-// dead-letter queues.
 package eventbridge
 
 import (
