@@ -1,22 +1,58 @@
-// Package logs emulates the logs service over AWS JSON 1.1.
+// Package logs emulates CloudWatch Logs over AWS JSON 1.1: log groups with retention,
+// KMS key, class, deletion protection and tags; log streams; and PutLogEvents,
+// GetLogEvents and FilterLogEvents over events held in memory.
 package logs
 
 import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
-// Service holds the logs state.
+// Service holds every log group of the account and region localaws serves.
 type Service struct {
 	protocol.JSONService
 	env *core.Env
+
+	mu     sync.Mutex
+	groups map[string]*logGroup
+	// seq orders events ingested at the same timestamp and makes event IDs unique.
+	seq int64
 }
 
 // New builds the service.
 func New(env *core.Env) *Service {
-	s := &Service{env: env}
+	s := &Service{env: env, groups: map[string]*logGroup{}}
 	s.JSONService = protocol.JSONService{Name: "logs", TargetPrefix: "Logs_20140328", Version: "1.1",
-		Ops: map[string]protocol.JSONOp{}}
+		Ops: map[string]protocol.JSONOp{
+			"CreateLogGroup":                protocol.Op(s.CreateLogGroup),
+			"DeleteLogGroup":                protocol.Op(s.DeleteLogGroup),
+			"DescribeLogGroups":             protocol.Op(s.DescribeLogGroups),
+			"PutRetentionPolicy":            protocol.Op(s.PutRetentionPolicy),
+			"DeleteRetentionPolicy":         protocol.Op(s.DeleteRetentionPolicy),
+			"PutLogGroupDeletionProtection": protocol.Op(s.PutLogGroupDeletionProtection),
+			"AssociateKmsKey":               protocol.Op(s.AssociateKmsKey),
+			"DisassociateKmsKey":            protocol.Op(s.DisassociateKmsKey),
+			"TagResource":                   protocol.Op(s.TagResource),
+			"UntagResource":                 protocol.Op(s.UntagResource),
+			"ListTagsForResource":           protocol.Op(s.ListTagsForResource),
+			"TagLogGroup":                   protocol.Op(s.TagLogGroup),
+			"UntagLogGroup":                 protocol.Op(s.UntagLogGroup),
+			"ListTagsLogGroup":              protocol.Op(s.ListTagsLogGroup),
+			"CreateLogStream":               protocol.Op(s.CreateLogStream),
+			"DeleteLogStream":               protocol.Op(s.DeleteLogStream),
+			"DescribeLogStreams":            protocol.Op(s.DescribeLogStreams),
+			"PutLogEvents":                  protocol.Op(s.PutLogEvents),
+			"GetLogEvents":                  protocol.Op(s.GetLogEvents),
+			"FilterLogEvents":               protocol.Op(s.FilterLogEvents),
+		}}
 	return s
 }
 
@@ -25,3 +61,138 @@ func (s *Service) SigningName() string { return "logs" }
 
 // TargetPrefix is "Logs_20140328".
 func (s *Service) TargetPrefix() string { return "Logs_20140328" }
+
+// nowMillis is the clock in epoch milliseconds, the unit of every Logs timestamp.
+func (s *Service) nowMillis() int64 { return s.env.Clock.Now().UnixMilli() }
+
+// The CloudWatch Logs error codes. All are HTTP 400, as in the service.
+
+func resourceNotFound(format string, args ...any) *protocol.Error {
+	return protocol.Errorf(http.StatusBadRequest, "ResourceNotFoundException", format, args...)
+}
+
+func resourceAlreadyExists(format string, args ...any) *protocol.Error {
+	return protocol.Errorf(http.StatusBadRequest, "ResourceAlreadyExistsException", format, args...)
+}
+
+func invalidParameter(format string, args ...any) *protocol.Error {
+	return protocol.Errorf(http.StatusBadRequest, "InvalidParameterException", format, args...)
+}
+
+func constraintError(value any, member, constraint string) *protocol.Error {
+	return invalidParameter("1 validation error detected: Value '%v' at '%s' failed to satisfy constraint: %s",
+		value, member, constraint)
+}
+
+var (
+	groupNamePattern  = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]+$`)
+	streamNamePattern = regexp.MustCompile(`^[^:*]*$`)
+)
+
+func validateName(name, member string, pattern *regexp.Regexp, patternText string) error {
+	switch {
+	case name == "":
+		return constraintError(name, member, "Member must have length greater than or equal to 1")
+	case len(name) > 512:
+		return constraintError(name, member, "Member must have length less than or equal to 512")
+	case !pattern.MatchString(name):
+		return constraintError(name, member, "Member must satisfy regular expression pattern: "+patternText)
+	}
+	return nil
+}
+
+func validateGroupName(name string) error {
+	return validateName(name, "logGroupName", groupNamePattern, `[\.\-_/#A-Za-z0-9]+`)
+}
+
+func validateStreamName(name string) error {
+	return validateName(name, "logStreamName", streamNamePattern, `[^:*]*`)
+}
+
+// groupARN is the log group ARN without the ":*" suffix (logGroupArn, and what the
+// tagging APIs take).
+func (s *Service) groupARN(name string) string {
+	return s.env.ARN("logs", s.env.Region, "log-group:"+name)
+}
+
+// groupNameFromARN returns the log group named by an ARN of this account and region,
+// with or without the ":*" suffix.
+func (s *Service) groupNameFromARN(arn string) (string, bool) {
+	prefix := s.env.ARN("logs", s.env.Region, "log-group:")
+	if !strings.HasPrefix(arn, prefix) {
+		return "", false
+	}
+	return strings.TrimSuffix(arn[len(prefix):], ":*"), true
+}
+
+// group returns a log group by name; the caller holds s.mu.
+func (s *Service) group(name string) (*logGroup, error) {
+	g, ok := s.groups[name]
+	if !ok {
+		return nil, resourceNotFound("The specified log group does not exist.")
+	}
+	return g, nil
+}
+
+// groupByNameOrIdentifier resolves the logGroupName / logGroupIdentifier pair that many
+// operations take: exactly one must be given, and the identifier is a name or an ARN.
+// The caller holds s.mu.
+func (s *Service) groupByNameOrIdentifier(name, identifier *string) (*logGroup, error) {
+	switch {
+	case name != nil && identifier != nil:
+		return nil, invalidParameter("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+	case name != nil:
+		return s.group(*name)
+	case identifier != nil:
+		return s.groupByIdentifier(*identifier)
+	}
+	return nil, invalidParameter("Either logGroupName or logGroupIdentifier must be specified.")
+}
+
+// groupByIdentifier resolves a log group name or ARN; the caller holds s.mu.
+func (s *Service) groupByIdentifier(id string) (*logGroup, error) {
+	if strings.HasPrefix(id, "arn:") {
+		name, ok := s.groupNameFromARN(id)
+		if !ok {
+			return nil, resourceNotFound("The specified log group does not exist.")
+		}
+		return s.group(name)
+	}
+	return s.group(id)
+}
+
+// limitParam checks an optional page size against [1, max] and applies the default.
+func limitParam(limit *int32, max int) (int, error) {
+	if limit == nil {
+		return max, nil
+	}
+	switch {
+	case *limit < 1:
+		return 0, constraintError(*limit, "limit", "Member must have value greater than or equal to 1")
+	case int(*limit) > max:
+		return 0, constraintError(*limit, "limit", fmt.Sprintf("Member must have value less than or equal to %d", max))
+	}
+	return int(*limit), nil
+}
+
+// pageOf applies an offset nextToken and a page size to a sorted list. The token is
+// opaque to callers, as in the service.
+func pageOf[T any](items []T, token *string, limit int) ([]T, *string, error) {
+	start := 0
+	if token != nil {
+		n, err := strconv.Atoi(*token)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, nil, invalidParameter("The specified nextToken is invalid.")
+		}
+		start = n
+	}
+	end := min(start+limit, len(items))
+	if end == len(items) {
+		return items[start:end], nil, nil
+	}
+	next := strconv.Itoa(end)
+	return items[start:end], &next, nil
+}
+
+// day is a retention unit.
+const day = 24 * time.Hour

@@ -1,0 +1,173 @@
+package logs
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+)
+
+// maxTags is the service's limit of tags per log group.
+const maxTags = 50
+
+var (
+	tagKeyPattern   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	tagValuePattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+// mergeTags validates tags and adds them to dst, changing nothing on error. tooMany
+// builds the error for exceeding the quota, which differs between operations.
+func mergeTags(dst, add map[string]string, tooMany func(string, ...any) *protocol.Error) error {
+	n := len(dst)
+	for k, v := range add {
+		switch {
+		case utf8.RuneCountInString(k) > 128 || !tagKeyPattern.MatchString(k):
+			return invalidParameter("Invalid tag key: %q", k)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			return invalidParameter("Tag keys beginning with 'aws:' are reserved: %q", k)
+		case utf8.RuneCountInString(v) > 256 || !tagValuePattern.MatchString(v):
+			return invalidParameter("Invalid tag value for key %q", k)
+		}
+		if _, ok := dst[k]; !ok {
+			n++
+		}
+	}
+	if n > maxTags {
+		return tooMany("A resource can have no more than %d tags.", maxTags)
+	}
+	for k, v := range add {
+		dst[k] = v
+	}
+	return nil
+}
+
+func tooManyTags(format string, args ...any) *protocol.Error {
+	return protocol.Errorf(http.StatusBadRequest, "TooManyTagsException", format, args...)
+}
+
+// groupByResourceARN resolves the resourceArn of the tagging APIs; only log groups are
+// held. The caller holds s.mu.
+func (s *Service) groupByResourceARN(arn string) (*logGroup, error) {
+	if !strings.HasPrefix(arn, "arn:") {
+		return nil, invalidParameter("Invalid resource ARN: %s", arn)
+	}
+	name, ok := s.groupNameFromARN(arn)
+	if !ok {
+		return nil, resourceNotFound("The specified resource does not exist: %s", arn)
+	}
+	return s.group(name)
+}
+
+// copyTags returns a copy that is safe to encode after the lock is released.
+func copyTags(tags map[string]string) map[string]string {
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}
+
+// TagResourceInput is the TagResource request.
+type TagResourceInput struct {
+	ResourceArn string            `json:"resourceArn"`
+	Tags        map[string]string `json:"tags"`
+}
+
+// TagResource adds or overwrites tags on a log group named by ARN.
+func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{}, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.groupByResourceARN(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	return nil, mergeTags(g.tags, in.Tags, tooManyTags)
+}
+
+// UntagResourceInput is the UntagResource request.
+type UntagResourceInput struct {
+	ResourceArn string   `json:"resourceArn"`
+	TagKeys     []string `json:"tagKeys"`
+}
+
+// UntagResource removes tags; unknown keys are ignored.
+func (s *Service) UntagResource(_ context.Context, in *UntagResourceInput) (*struct{}, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.groupByResourceARN(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range in.TagKeys {
+		delete(g.tags, k)
+	}
+	return nil, nil
+}
+
+// ListTagsForResourceInput is the ListTagsForResource request.
+type ListTagsForResourceInput struct {
+	ResourceArn string `json:"resourceArn"`
+}
+
+// TagsOutput is the ListTagsForResource and ListTagsLogGroup response.
+type TagsOutput struct {
+	Tags map[string]string `json:"tags"`
+}
+
+// ListTagsForResource returns a log group's tags.
+func (s *Service) ListTagsForResource(_ context.Context, in *ListTagsForResourceInput) (*TagsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.groupByResourceARN(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	return &TagsOutput{Tags: copyTags(g.tags)}, nil
+}
+
+// TagLogGroupInput is the deprecated TagLogGroup request.
+type TagLogGroupInput struct {
+	LogGroupName string            `json:"logGroupName"`
+	Tags         map[string]string `json:"tags"`
+}
+
+// TagLogGroup is the deprecated, name-based TagResource.
+func (s *Service) TagLogGroup(_ context.Context, in *TagLogGroupInput) (*struct{}, error) {
+	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
+		return mergeTags(g.tags, in.Tags, invalidParameter)
+	})
+}
+
+// UntagLogGroupInput is the deprecated UntagLogGroup request; its tags are keys.
+type UntagLogGroupInput struct {
+	LogGroupName string   `json:"logGroupName"`
+	Tags         []string `json:"tags"`
+}
+
+// UntagLogGroup is the deprecated, name-based UntagResource.
+func (s *Service) UntagLogGroup(_ context.Context, in *UntagLogGroupInput) (*struct{}, error) {
+	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
+		for _, k := range in.Tags {
+			delete(g.tags, k)
+		}
+		return nil
+	})
+}
+
+// ListTagsLogGroupInput is the deprecated ListTagsLogGroup request.
+type ListTagsLogGroupInput struct {
+	LogGroupName string `json:"logGroupName"`
+}
+
+// ListTagsLogGroup is the deprecated, name-based ListTagsForResource.
+func (s *Service) ListTagsLogGroup(_ context.Context, in *ListTagsLogGroupInput) (*TagsOutput, error) {
+	var out *TagsOutput
+	err := s.withGroup(in.LogGroupName, func(g *logGroup) error {
+		out = &TagsOutput{Tags: copyTags(g.tags)}
+		return nil
+	})
+	return out, err
+}
