@@ -18,6 +18,11 @@ func errQueueDoesNotExist() *protocol.Error {
 		"The specified queue does not exist.")
 }
 
+func errInvalidAddress(address string) *protocol.Error {
+	return sqsError(http.StatusNotFound, "InvalidAddress", "InvalidAddress",
+		"The address %s is not valid for this endpoint.", address)
+}
+
 func errQueueDeletedRecently(name string) *protocol.Error {
 	return sqsError(http.StatusBadRequest, "QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently",
 		"You must wait 60 seconds after deleting a queue before you can create another queue with the same name (%s).", name)

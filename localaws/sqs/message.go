@@ -301,6 +301,28 @@ func (sel attributeSelection) wantsUser(name string) bool {
 // output renders m as ReceiveMessage returns it.
 func (m *message) output(sel attributeSelection) messageOutput {
 	out := messageOutput{MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: m.md5Body, Body: m.body}
+	if sel.allSystem || len(sel.system) > 0 {
+		out.Attributes = m.systemAttributes(sel)
+	}
+	for k, v := range m.attrs {
+		if sel.wantsUser(k) {
+			if out.MessageAttributes == nil {
+				out.MessageAttributes = map[string]attributeValue{}
+			}
+			out.MessageAttributes[k] = v
+		}
+	}
+	// The digest covers the attributes returned, so that clients can check what they got.
+	if len(out.MessageAttributes) == len(m.attrs) {
+		out.MD5OfMessageAttributes = m.md5Attrs
+	} else {
+		out.MD5OfMessageAttributes = md5OfAttributes(out.MessageAttributes)
+	}
+	return out
+}
+
+// systemAttributes returns the selected message system attributes, or nil.
+func (m *message) systemAttributes(sel attributeSelection) map[string]string {
 	millis := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 	system := map[string]string{
 		sysSenderID:      m.senderID,
@@ -323,27 +345,14 @@ func (m *message) output(sel attributeSelection) messageOutput {
 	if v, ok := m.sysAttrs[sysAWSTraceHeader]; ok && v.StringValue != nil {
 		system[sysAWSTraceHeader] = *v.StringValue
 	}
+	var out map[string]string
 	for k, v := range system {
 		if sel.allSystem || sel.system[k] {
-			if out.Attributes == nil {
-				out.Attributes = map[string]string{}
+			if out == nil {
+				out = map[string]string{}
 			}
-			out.Attributes[k] = v
+			out[k] = v
 		}
-	}
-	for k, v := range m.attrs {
-		if sel.wantsUser(k) {
-			if out.MessageAttributes == nil {
-				out.MessageAttributes = map[string]attributeValue{}
-			}
-			out.MessageAttributes[k] = v
-		}
-	}
-	// The digest covers the attributes returned, so that clients can check what they got.
-	if len(out.MessageAttributes) == len(m.attrs) {
-		out.MD5OfMessageAttributes = m.md5Attrs
-	} else {
-		out.MD5OfMessageAttributes = md5OfAttributes(out.MessageAttributes)
 	}
 	return out
 }

@@ -93,7 +93,7 @@ func (q *queue) enqueue(m *message, now time.Time) sendMessageOutput {
 	out := sendMessageOutput{MD5OfMessageBody: m.md5Body, MD5OfMessageAttributes: m.md5Attrs,
 		MD5OfMessageSystemAttributes: m.md5System}
 	if !q.fifo {
-		q.add(m, now)
+		q.add(m)
 		out.MessageId = m.id
 		return out
 	}
@@ -105,7 +105,7 @@ func (q *queue) enqueue(m *message, now time.Time) sendMessageOutput {
 		out.MessageId, out.SequenceNumber = rec.messageID, rec.sequenceNumber
 		return out
 	}
-	q.add(m, now)
+	q.add(m)
 	q.dedup[key] = dedupRecord{messageID: m.id, sequenceNumber: m.sequenceNumber, expires: now.Add(dedupWindow)}
 	if q.seq%1024 == 0 {
 		for k, rec := range q.dedup {
@@ -293,9 +293,12 @@ func (s *Service) tryReceive(in *receiveMessageInput, max int, sel attributeSele
 	for _, m := range msgs {
 		out.Messages = append(out.Messages, m.output(sel))
 	}
-	poll := pollState{ready: q.ready}
-	if next := q.nextVisible(now); !next.IsZero() {
-		poll.next = next.Sub(now)
+	var poll pollState
+	if len(msgs) == 0 && wait > 0 {
+		poll.ready = q.ready
+		if next := q.nextVisible(now); !next.IsZero() {
+			poll.next = next.Sub(now)
+		}
 	}
 	return out, time.Duration(wait) * time.Second, poll, nil
 }
@@ -417,7 +420,7 @@ func moveToDeadLetterQueue(src, dlq *queue, m *message, now time.Time) {
 	if dlq.fifo {
 		moved.enqueuedAt = now
 	}
-	dlq.add(&moved, now)
+	dlq.add(&moved)
 }
 
 // retryAttempt returns the messages of an earlier FIFO receive with the same attempt

@@ -667,14 +667,46 @@ func TestLongPollSeesVisibilityExpiryOnTheFakeClock(t *testing.T) {
 		}
 		done <- out.Messages
 	}()
-	time.Sleep(200 * time.Millisecond)
-	h.advance(30 * time.Second)
-	select {
-	case msgs := <-done:
-		require.Equal(t, []string{"again"}, bodies(msgs))
-	case <-time.After(5 * time.Second):
-		t.Fatal("the waiting receiver did not see the message become visible")
+	require.Equal(t, []string{"again"}, bodies(h.advanceUntil(done, time.Second)),
+		"the waiting receiver sees the message become visible")
+}
+
+// advanceUntil moves the fake clock a step at a time until a waiting receiver
+// returns. Real time is bounded well below the receiver's 10 s wait, so a receiver
+// that ignored the clock fails the test.
+func (h *harness) advanceUntil(done <-chan []types.Message, step time.Duration) []types.Message {
+	h.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case msgs := <-done:
+			return msgs
+		case <-deadline:
+			h.t.Fatal("the waiting receiver did not return")
+			return nil
+		case <-time.After(50 * time.Millisecond):
+			h.advance(step)
+		}
 	}
+}
+
+func TestLongPollSeesADelayedMessageSentWhileWaiting(t *testing.T) {
+	h := newHarness(t, true)
+	url := h.createQueue("fake-delay", nil)
+	done := make(chan []types.Message, 1)
+	go func() {
+		out, err := h.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
+			WaitTimeSeconds: 10})
+		if err != nil {
+			done <- nil
+			return
+		}
+		done <- out.Messages
+	}()
+	time.Sleep(200 * time.Millisecond)
+	h.send(url, "delayed", func(in *sqs.SendMessageInput) { in.DelaySeconds = 5 })
+	require.Equal(t, []string{"delayed"}, bodies(h.advanceUntil(done, time.Second)),
+		"the waiting receiver sees the delay end")
 }
 
 func TestCloseEndsLongPolls(t *testing.T) {

@@ -209,17 +209,16 @@ func (q *queue) expired(m *message, now time.Time) bool {
 	return !now.Before(m.enqueuedAt.Add(q.retention))
 }
 
-// add enqueues m and wakes receivers if it is visible now.
-func (q *queue) add(m *message, now time.Time) {
+// add enqueues m and wakes waiting receivers: they take it, or recompute when to
+// look again if it is delayed.
+func (q *queue) add(m *message) {
 	if q.fifo {
 		q.seq++
 		m.sequenceNumber = sequenceNumber(q.seq)
 	}
 	q.msgs = append(q.msgs, m)
 	q.byID[m.id] = m
-	if !m.visibleAt.After(now) {
-		q.signal()
-	}
+	q.signal()
 }
 
 // sequenceNumber formats a FIFO sequence number: 20 digits that only grow, as AWS's do.

@@ -162,6 +162,14 @@ func TestNonExistentQueueErrorShape(t *testing.T) {
 	}
 }
 
+func TestMalformedQueueURLIsInvalidAddress(t *testing.T) {
+	h := newHarness(t, false)
+	for _, url := range []string{"orders", h.srv.URL() + "/", h.srv.URL() + "/" + account + "/orders/extra"} {
+		_, err := h.client.GetQueueAttributes(h.ctx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url)})
+		requireCode(t, err, "InvalidAddress")
+	}
+}
+
 func TestQueueAttributesAreEchoedExactly(t *testing.T) {
 	h := newHarness(t, false)
 	h.createQueue("dlq", nil)

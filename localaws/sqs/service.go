@@ -82,7 +82,10 @@ func (s *Service) lookup(queueURL string) (*queue, error) {
 		return nil, errMissingParameter("QueueUrl")
 	}
 	account, name, ok := parseQueueURL(queueURL)
-	if !ok || account != s.env.Account {
+	if !ok {
+		return nil, errInvalidAddress(queueURL)
+	}
+	if account != s.env.Account {
 		return nil, errQueueDoesNotExist()
 	}
 	q, ok := s.queues[name]
