@@ -124,6 +124,34 @@ func TestRoleLifecycle(t *testing.T) {
 	requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
 }
 
+func TestPermissionsBoundaryAndDescription(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	boundary := "arn:aws:iam::aws:policy/PowerUserAccess"
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(trust),
+		PermissionsBoundary: aws.String(boundary)})
+	require.NoError(t, err)
+	got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("r")})
+	require.NoError(t, err)
+	require.NotNil(t, got.Role.PermissionsBoundary)
+	assert.Equal(t, boundary, aws.ToString(got.Role.PermissionsBoundary.PermissionsBoundaryArn))
+	assert.Equal(t, types.PermissionsBoundaryAttachmentTypePolicy, got.Role.PermissionsBoundary.PermissionsBoundaryType)
+
+	_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("r"),
+		PermissionsBoundary: aws.String("arn:aws:iam::" + account + ":policy/missing")})
+	requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+	_, err = c.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("r")})
+	require.NoError(t, err)
+
+	updated, err := c.UpdateRoleDescription(ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String("r"), Description: aws.String("d")})
+	require.NoError(t, err)
+	assert.Equal(t, "d", aws.ToString(updated.Role.Description))
+	assert.Nil(t, updated.Role.PermissionsBoundary)
+
+	_, err = c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(boundary)})
+	requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+}
+
 func TestPolicyDocumentsRoundTripURLEncoded(t *testing.T) {
 	// '+' and spaces are what a naive encoding breaks: url.QueryUnescape turns '+' into a space.
 	const value = "a+b c%d/e"

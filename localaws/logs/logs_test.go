@@ -178,6 +178,10 @@ func TestLogGroupErrors(t *testing.T) {
 			_, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("bad name")})
 			return err
 		}, "InvalidParameterException"},
+		{"group name starting with aws/", func() error {
+			_, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("aws/lambda/x")})
+			return err
+		}, "InvalidParameterException"},
 		{"KMS key that is not an ARN", func() error {
 			_, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("k"), KmsKeyId: aws.String("alias/x")})
 			return err

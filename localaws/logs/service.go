@@ -102,6 +102,9 @@ func validateName(name, member string, pattern *regexp.Regexp, patternText strin
 }
 
 func validateGroupName(name string) error {
+	if strings.HasPrefix(name, "aws/") {
+		return invalidParameter("Log group names can't start with the string aws/: %s", name)
+	}
 	return validateName(name, "logGroupName", groupNamePattern, `[\.\-_/#A-Za-z0-9]+`)
 }
 
