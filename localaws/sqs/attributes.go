@@ -8,28 +8,32 @@ import (
 
 // Queue attribute names.
 const (
-	attrAll                  = "All"
-	attrDelaySeconds         = "DelaySeconds"
-	attrMaximumMessageSize   = "MaximumMessageSize"
-	attrRetentionPeriod      = "MessageRetentionPeriod"
-	attrReceiveWaitTime      = "ReceiveMessageWaitTimeSeconds"
-	attrVisibilityTimeout    = "VisibilityTimeout"
-	attrPolicy               = "Policy"
-	attrRedrivePolicy        = "RedrivePolicy"
-	attrRedriveAllowPolicy   = "RedriveAllowPolicy"
-	attrKmsMasterKeyID       = "KmsMasterKeyId"
-	attrKmsDataKeyReuse      = "KmsDataKeyReusePeriodSeconds"
-	attrSqsManagedSse        = "SqsManagedSseEnabled"
-	attrFifoQueue            = "FifoQueue"
-	attrContentBasedDedup    = "ContentBasedDeduplication"
-	attrDeduplicationScope   = "DeduplicationScope"
-	attrFifoThroughputLimit  = "FifoThroughputLimit"
-	attrQueueArn             = "QueueArn"
-	attrApproxMessages       = "ApproximateNumberOfMessages"
-	attrApproxNotVisible     = "ApproximateNumberOfMessagesNotVisible"
-	attrApproxDelayed        = "ApproximateNumberOfMessagesDelayed"
-	attrCreatedTimestamp     = "CreatedTimestamp"
-	attrLastModifiedTime     = "LastModifiedTimestamp"
+	attrAll                 = "All"
+	attrDelaySeconds        = "DelaySeconds"
+	attrMaximumMessageSize  = "MaximumMessageSize"
+	attrRetentionPeriod     = "MessageRetentionPeriod"
+	attrReceiveWaitTime     = "ReceiveMessageWaitTimeSeconds"
+	attrVisibilityTimeout   = "VisibilityTimeout"
+	attrPolicy              = "Policy"
+	attrRedrivePolicy       = "RedrivePolicy"
+	attrRedriveAllowPolicy  = "RedriveAllowPolicy"
+	attrKmsMasterKeyID      = "KmsMasterKeyId"
+	attrKmsDataKeyReuse     = "KmsDataKeyReusePeriodSeconds"
+	attrSqsManagedSse       = "SqsManagedSseEnabled"
+	attrFifoQueue           = "FifoQueue"
+	attrContentBasedDedup   = "ContentBasedDeduplication"
+	attrDeduplicationScope  = "DeduplicationScope"
+	attrFifoThroughputLimit = "FifoThroughputLimit"
+	attrQueueArn            = "QueueArn"
+	attrApproxMessages      = "ApproximateNumberOfMessages"
+	attrApproxNotVisible    = "ApproximateNumberOfMessagesNotVisible"
+	attrApproxDelayed       = "ApproximateNumberOfMessagesDelayed"
+	attrCreatedTimestamp    = "CreatedTimestamp"
+	attrLastModifiedTime    = "LastModifiedTimestamp"
+)
+
+// Attribute defaults and limits.
+const (
 	defaultMaximumMessage    = 1 << 20 // AWS raised the maximum and the default to 1 MiB in 2025
 	defaultRetentionPeriod   = 345600
 	defaultVisibilityTimeout = 30
