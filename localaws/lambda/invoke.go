@@ -117,6 +117,10 @@ func (s *Service) prepareInvoke(ref functionRef, tenantID string) (execenv.Funct
 	if f.reserved != nil {
 		reserved = *f.reserved
 	}
+	var env map[string]string
+	if cfg.Environment != nil {
+		env = maps.Clone(cfg.Environment.Variables)
+	}
 	if reserved == 0 {
 		return execenv.Function{}, &protocol.Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
 			HTTPStatus: http.StatusTooManyRequests, Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
@@ -124,23 +128,10 @@ func (s *Service) prepareInvoke(ref functionRef, tenantID string) (execenv.Funct
 	return execenv.Function{
 		Name: f.name, ARN: f.arn, Version: cfg.Version, CodeSHA256: cfg.CodeSha256, ZipPath: v.zipPath,
 		Handler: cfg.Handler, Runtime: cfg.Runtime, Architecture: cfg.Architectures[0], MemoryMB: cfg.MemorySize,
-		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: runtimeEnv(cfg), PerTenant: perTenant,
+		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: env, PerTenant: perTenant,
 		LogGroup: cfg.LoggingConfig.LogGroup, ReservedConcurrency: reserved,
+		LogFormat: cfg.LoggingConfig.LogFormat, ApplicationLogLevel: cfg.LoggingConfig.ApplicationLogLevel,
 	}, nil
-}
-
-// runtimeEnv is the function's variables plus the logging variables Lambda sets, which
-// runtimes (aws-lambda-go's slog handler among them) read.
-func runtimeEnv(cfg FunctionConfiguration) map[string]string {
-	env := map[string]string{}
-	if cfg.Environment != nil {
-		maps.Copy(env, cfg.Environment.Variables)
-	}
-	env["AWS_LAMBDA_LOG_FORMAT"] = cfg.LoggingConfig.LogFormat
-	if cfg.LoggingConfig.LogFormat == "JSON" {
-		env["AWS_LAMBDA_LOG_LEVEL"] = cfg.LoggingConfig.ApplicationLogLevel
-	}
-	return env
 }
 
 // invoke is the one synchronous path behind event source mappings and async delivery.
