@@ -16,7 +16,6 @@ PROVIDER_MODULE=github.com/hashicorp/terraform-provider-aws
 PROVIDER_PSEUDO=v1.60.1-0.20260602190131-5f2286d6d836
 PROVIDER_MIRROR_VERSION=6.48.0
 TFLINT_VERSION=v0.64.0
-TFDOCS_VERSION=v0.20.0
 STATICCHECK_VERSION=v0.8.2
 MIN_TERRAFORM=1.5.7
 
@@ -67,6 +66,20 @@ go_tool() {
 
 version_ge() { [[ $(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1) == "$2" ]]; }
 
+# module_tool NAME DIR PKG: builds PKG from the tools module in DIR (which pins its version
+# and repeats any replace directive) as $BIN/NAME-VERSION, linked as $BIN/NAME.
+module_tool() {
+  local name=$1 dir=$ROOT/$2 pkg=$3 version
+  version=$(sed -n "s|^require ${pkg%%/cmd/*} \(v[^ ]*\).*|\1|p" "$dir/go.mod")
+  local target=$BIN/$name-$version
+  if [[ ! -x $target ]]; then
+    log "building $name $version from the Go module proxy (pinned in ${dir#"$ROOT"/}/go.mod)"
+    (cd "$dir" && with_heartbeat "$name" env GOFLAGS=-trimpath go build -ldflags "-s -w" -o "$target.tmp" "$pkg")
+    mv "$target.tmp" "$target"
+  fi
+  ln -sfn "$target" "$BIN/$name"
+}
+
 terraform_binary() {
   local tf version
   if tf=$(command -v terraform 2>/dev/null) && [[ $tf != "$BIN/terraform" ]]; then
@@ -77,14 +90,11 @@ terraform_binary() {
       return
     fi
     log "terraform ${version:-?} at $tf is older than $MIN_TERRAFORM; building OpenTofu instead"
+  elif [[ -L $BIN/terraform && -x $BIN/terraform ]]; then
+    return # chosen on an earlier run
   fi
-  local tofu=$BIN/tofu-$(sed -n 's/^require github.com\/opentofu\/opentofu \(v[^ ]*\).*/\1/p' "$ROOT/tools/opentofu/go.mod")
-  if [[ ! -x $tofu ]]; then
-    log "building OpenTofu from the Go module proxy (pinned in tools/opentofu/go.mod; a few minutes)"
-    (cd "$ROOT/tools/opentofu" && with_heartbeat OpenTofu env GOFLAGS=-trimpath go build -ldflags "-s -w" -o "$tofu.tmp" github.com/opentofu/opentofu/cmd/tofu)
-    mv "$tofu.tmp" "$tofu"
-  fi
-  ln -sfn "$tofu" "$BIN/terraform"
+  module_tool tofu tools/opentofu github.com/opentofu/opentofu/cmd/tofu
+  ln -sfn "$BIN/tofu" "$BIN/terraform"
 }
 
 registry_reachable() {
@@ -147,7 +157,7 @@ fi
 
 terraform_binary
 go_tool staticcheck honnef.co/go/tools/cmd/staticcheck "$STATICCHECK_VERSION"
-go_tool terraform-docs github.com/terraform-docs/terraform-docs "$TFDOCS_VERSION"
+module_tool terraform-docs tools/terraform-docs github.com/terraform-docs/terraform-docs
 go_tool tflint github.com/terraform-linters/tflint "$TFLINT_VERSION"
 if [[ ${TENANT_ISOLATION_USE_REGISTRY:-auto} == auto ]] && registry_reachable; then
   log "registry.terraform.io is reachable: terraform init will download hashicorp/aws >= 6.23"
