@@ -167,7 +167,7 @@ func (p *Pool) spawn(e *environment) error {
 	e.log = sink
 	r, w, err := os.Pipe()
 	if err != nil {
-		sink.close()
+		sink.discard()
 		return fmt.Errorf("execenv: output pipe: %w", err)
 	}
 	bootstrap := filepath.Join(task, "bootstrap")
@@ -175,18 +175,24 @@ func (p *Pool) spawn(e *environment) error {
 		Path: bootstrap, Args: []string{bootstrap}, Dir: task, Env: p.environ(e, task, tmp),
 		Stdout: w, Stderr: w, SysProcAttr: sysProcAttr(),
 	}
-	// Published before the process starts: its first Runtime API call looks it up.
+	// Published before the process starts, since its first Runtime API call looks it
+	// up; counted in the wait group under the lock, so Close either sees it or refuses it.
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		_ = r.Close()
 		_ = w.Close()
-		sink.close()
+		sink.discard()
 		return shuttingDown()
 	}
 	e.spawnedAt = time.Now()
 	p.envs[e.id] = e
+	p.wg.Add(3) // log shipper, output pump, process watcher
 	p.mu.Unlock()
+	go func() {
+		defer p.wg.Done()
+		sink.shipper(&p.logs, e.fn.LogGroup, e.stream)
+	}()
 	err = cmd.Start()
 	_ = w.Close()
 	if err != nil {
@@ -195,12 +201,15 @@ func (p *Pool) spawn(e *environment) error {
 		p.mu.Lock()
 		delete(p.envs, e.id)
 		p.mu.Unlock()
+		p.wg.Add(-2)
 		return &entrypointError{err: err}
 	}
 	p.mu.Lock()
 	e.pid = cmd.Process.Pid
+	if e.state == stateDead { // stopped by Close or Drain while it started
+		_ = syscall.Kill(-e.pid, syscall.SIGKILL)
+	}
 	p.mu.Unlock()
-	p.wg.Add(2)
 	go func() {
 		defer p.wg.Done()
 		sink.pump(r)

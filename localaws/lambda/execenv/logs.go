@@ -1,16 +1,16 @@
 package execenv
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -56,6 +56,7 @@ type logSink struct {
 
 	mu      sync.Mutex
 	file    *os.File
+	out     *os.File // read end of the process output
 	lastMS  int64
 	ship    chan types.InputLogEvent
 	closed  bool
@@ -68,21 +69,22 @@ func (p *Pool) newLogSink(e *environment) (*logSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("execenv: log file: %w", err)
 	}
-	s := &logSink{clock: p.env.Clock, logger: p.env.Logger, format: e.fn.LogFormat, version: e.fn.Version,
-		envID: e.id, path: path, file: f, ship: make(chan types.InputLogEvent, shipQueue)}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		s.shipper(&p.logs, e.fn.LogGroup, e.stream)
-	}()
-	return s, nil
+	return &logSink{clock: p.env.Clock, logger: p.env.Logger, format: e.fn.LogFormat, version: e.fn.Version,
+		envID: e.id, path: path, file: f, ship: make(chan types.InputLogEvent, shipQueue)}, nil
 }
+
+// discard closes a sink whose shipper never started.
+func (s *logSink) discard() { _ = s.file.Close() }
 
 // line appends one event; timestamps never go backwards within a stream, as
 // PutLogEvents requires.
 func (s *logSink) line(msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.lineLocked(msg)
+}
+
+func (s *logSink) lineLocked(msg string) {
 	if s.closed {
 		return
 	}
@@ -96,22 +98,56 @@ func (s *logSink) line(msg string) {
 	}
 }
 
-// pump turns the process output into events, one per line, split at the event size limit.
-func (s *logSink) pump(r io.ReadCloser) {
+// pump turns the process output into events, one per line, split at the event size
+// limit. All lines of one read are logged under one lock, which sync relies on.
+func (s *logSink) pump(r *os.File) {
 	defer r.Close()
-	br := bufio.NewReaderSize(r, maxEventBytes)
+	s.mu.Lock()
+	s.out = r
+	s.mu.Unlock()
+	buf := make([]byte, 64*1024)
+	var partial []byte
 	for {
-		chunk, err := br.ReadSlice('\n')
-		if n := len(chunk); n > 0 {
-			if chunk[n-1] == '\n' {
-				chunk = chunk[:n-1]
+		n, err := r.Read(buf)
+		s.mu.Lock()
+		partial = append(partial, buf[:n]...)
+		for {
+			i := bytes.IndexByte(partial, '\n')
+			if i < 0 {
+				break
 			}
-			s.line(string(chunk))
+			s.lineLocked(string(partial[:i]))
+			partial = partial[i+1:]
 		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		for len(partial) >= maxEventBytes {
+			s.lineLocked(string(partial[:maxEventBytes]))
+			partial = partial[maxEventBytes:]
+		}
+		if err != nil && len(partial) > 0 {
+			s.lineLocked(string(partial))
+		}
+		partial = append([]byte(nil), partial...) // do not pin a large read
+		s.mu.Unlock()
+		if err != nil {
 			return
 		}
 	}
+}
+
+// sync waits, briefly, until what the process has written is logged: its output
+// before answering an invocation belongs before that invocation's END line.
+func (s *logSink) sync() {
+	s.mu.Lock()
+	out := s.out
+	s.mu.Unlock()
+	if out == nil {
+		return
+	}
+	deadline := time.Now().Add(5 * time.Millisecond)
+	for unread(out) > 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	runtime.Gosched() // let a pump that just read take the lock first
 }
 
 func (s *logSink) close() {
@@ -206,6 +242,7 @@ func (s *logSink) start(inv *invocation) {
 // report writes the END and REPORT lines (platform.report for JSON logs). For provided
 // runtimes Lambda bills the init phase of a cold start too.
 func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duration, memoryMB, maxUsedMB int) {
+	s.sync()
 	billed := int64(math.Ceil(ms(dur + initDur)))
 	if s.format == "JSON" {
 		metrics := map[string]any{"durationMs": round2(ms(dur)), "billedDurationMs": billed,

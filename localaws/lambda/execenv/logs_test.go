@@ -1,0 +1,85 @@
+package execenv_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv/internal/testfn"
+)
+
+func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
+	fn := h.function(t, "shipped", perTenant)
+	if _, err := client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fn.LogGroup)}); err != nil {
+		var api smithy.APIError
+		if errors.As(err, &api) && api.ErrorCode() == "UnknownOperationException" {
+			t.Skip("the logs service does not serve CreateLogGroup yet")
+		}
+		require.NoError(t, err)
+	}
+
+	_, blue := h.invoke(t, fn, "blue", testfn.Request{Action: "print", Text: "blue was here"})
+	_, green := h.invoke(t, fn, "green", testfn.Request{Action: "print", Text: "green was here"})
+	require.NotEqual(t, blue.LogStream, green.LogStream, "one stream per environment")
+
+	for _, tc := range []struct {
+		resp testfn.Response
+		own  string
+		not  string
+	}{{blue, "blue was here", "green was here"}, {green, "green was here", "blue was here"}} {
+		var messages []string
+		eventually(t, "the stream "+tc.resp.LogStream+" has the invocation", func() bool {
+			out, err := client.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(fn.LogGroup),
+				LogStreamName: aws.String(tc.resp.LogStream), StartFromHead: aws.Bool(true)})
+			if err != nil {
+				ds, derr := client.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(fn.LogGroup)})
+				if derr == nil {
+					for _, st := range ds.LogStreams {
+						t.Logf("stream %s", aws.ToString(st.LogStreamName))
+					}
+				}
+				t.Logf("GetLogEvents: %v; warnings: %s", err, h.warns.String())
+				return false
+			}
+			messages = messages[:0]
+			for _, ev := range out.Events {
+				messages = append(messages, aws.ToString(ev.Message))
+			}
+			return len(messages) > 0 && strings.HasPrefix(messages[len(messages)-1], "REPORT")
+		})
+		joined := strings.Join(messages, "\n")
+		assert.Contains(t, joined, "START RequestId: "+tc.resp.RequestID+" Version: $LATEST")
+		assert.Contains(t, joined, tc.own)
+		assert.NotContains(t, joined, tc.not, "a tenant's output never lands in another tenant's stream")
+		assert.Contains(t, joined, "END RequestId: "+tc.resp.RequestID)
+	}
+}
+
+func TestMissingLogGroupFallsBackToTheFile(t *testing.T) {
+	h := newHarness(t, nil)
+	fn := h.function(t, "nogroup")
+	res, _ := h.invoke(t, fn, "", testfn.Request{Action: "print", Text: "kept locally"})
+	h.invoke(t, fn, "", testfn.Request{Action: "print", Text: "kept locally"})
+	eventually(t, "the shipping problem is reported", func() bool {
+		return strings.Contains(h.warns.String(), "lambda logs go to the file copy only")
+	})
+	_, again := h.invoke(t, fn, "", testfn.Request{})
+	require.NotZero(t, again.PID, "invokes go on without the log service")
+	data, err := os.ReadFile(filepath.Join(h.env.StateDir, "envs", res.EnvironmentID, "output.log"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "kept locally")
+	assert.Equal(t, 1, strings.Count(h.warns.String(), "lambda logs go to the file copy only"),
+		"one warning per environment, not one per batch")
+}
