@@ -461,7 +461,9 @@ func TestStoppedMappingStopsPolling(t *testing.T) {
 	h := newHarness(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			url, arn := h.queue(t, "stop-"+tt.name, nil)
+			// A short visibility timeout: a long poll cancelled just as a message arrives can
+			// take it with it (SQS answers a client that has gone), as on AWS.
+			url, arn := h.queue(t, "stop-"+tt.name, map[string]string{"VisibilityTimeout": "2"})
 			f := &fakeFunction{}
 			m := h.manager(t, f.invoke)
 			mp := esm.Mapping{UUID: tt.name, EventSourceARN: arn, FunctionARN: functionARN, BatchSize: 10, Enabled: true}
@@ -470,6 +472,7 @@ func TestStoppedMappingStopsPolling(t *testing.T) {
 			waitFor(t, 5*time.Second, "the first message", func() bool { return len(f.deliveries()["before"]) == 1 })
 
 			tt.stop(m, mp)
+			time.Sleep(200 * time.Millisecond)
 			h.send(t, url, "after")
 			time.Sleep(1500 * time.Millisecond)
 			assert.Empty(t, f.deliveries()["after"], "a stopped mapping does not poll")
