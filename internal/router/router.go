@@ -1,0 +1,402 @@
+// Package router routes SQS batches and direct EventBridge events to a tenant-isolated backend function.
+//
+// For each message it finds and validates the tenant (internal/tenant), then invokes the backend with that TenantId
+// and an isolation.Envelope. Messages that can never succeed are quarantined with a reason and acknowledged; messages
+// that may succeed later are reported as batch item failures so that SQS retries them and, in the end, moves them to
+// the DLQ. Nothing is dropped: when even the quarantine send fails, the message is reported failed.
+package router
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/config"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/isolation"
+)
+
+// Invoker is the part of the Lambda client the router uses.
+type Invoker interface {
+	Invoke(ctx context.Context, in *lambda.InvokeInput, optFns ...func(*lambda.Options)) (*lambda.InvokeOutput, error)
+}
+
+// Sender is the part of the SQS client the router uses, to quarantine messages.
+type Sender interface {
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// Payload limits of Invoke, which the envelope (not only the body) must fit.
+const (
+	MaxSyncPayload  = 6 << 20 // RequestResponse
+	MaxAsyncPayload = 1 << 20 // Event
+)
+
+// DefaultDeadlineMargin is how long before the function's deadline the router stops starting work, so that it can
+// still return its partial batch response instead of timing out (which would fail, and redeliver, the whole batch).
+const DefaultDeadlineMargin = 2 * time.Second
+
+// Router routes messages. Build it once per process with New; it is safe for concurrent use.
+type Router struct {
+	inv            Invoker
+	snd            Sender
+	log            *slog.Logger
+	function       string
+	quarantineURL  string
+	fifoQuarantine bool
+	mode           config.Mode
+	maxPayload     int
+	maxParallel    int
+	deadlineMargin time.Duration
+	byQueue        map[string]*source
+	direct         *source // the source for EventBridge events that invoke the router directly
+}
+
+type source struct {
+	name string
+	kind config.Kind
+	ext  *tenant.Extractor
+}
+
+// Option tunes a Router.
+type Option func(*Router)
+
+// WithDeadlineMargin sets how long before the invocation deadline the router stops starting work.
+func WithDeadlineMargin(d time.Duration) Option { return func(r *Router) { r.deadlineMargin = d } }
+
+// New builds a Router from a validated configuration. A nil logger means slog.Default().
+func New(cfg config.Config, inv Invoker, snd Sender, logger *slog.Logger, opts ...Option) (*Router, error) {
+	if inv == nil || snd == nil {
+		return nil, errors.New("router: an Invoker and a Sender are required")
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	checker, err := cfg.Checker()
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	r := &Router{
+		inv:            inv,
+		snd:            snd,
+		log:            logger,
+		function:       cfg.BackendFunction,
+		quarantineURL:  cfg.QuarantineQueueURL,
+		fifoQuarantine: strings.HasSuffix(cfg.QuarantineQueueURL, ".fifo"),
+		mode:           cfg.Mode,
+		maxParallel:    max(cfg.MaxParallel, 1),
+		deadlineMargin: DefaultDeadlineMargin,
+		byQueue:        map[string]*source{},
+	}
+	r.maxPayload = MaxAsyncPayload
+	if r.mode == config.ModeSync {
+		r.maxPayload = MaxSyncPayload
+	}
+	var eventbridge []*source
+	for _, s := range cfg.Sources {
+		ext, err := tenant.NewExtractor(s.Rules, checker, tenant.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("router: source %q: %w", s.Name, err)
+		}
+		src := &source{name: s.Name, kind: s.Kind, ext: ext}
+		if s.QueueARN != "" {
+			r.byQueue[s.QueueARN] = src
+		}
+		if s.Kind == config.KindEventBridge {
+			eventbridge = append(eventbridge, src)
+			if s.QueueARN == "" {
+				r.direct = src
+			}
+		}
+	}
+	// With a single EventBridge source, direct events belong to it even if it also has a buffer queue.
+	if r.direct == nil && len(eventbridge) == 1 {
+		r.direct = eventbridge[0]
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r, nil
+}
+
+// Handle is the Lambda handler. It accepts an SQS batch (an object with "Records") and returns an
+// events.SQSEventResponse, or a direct EventBridge event (an object with "detail-type") and returns nil.
+func (r *Router) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	var probe struct {
+		Records    []events.SQSMessage `json:"Records"`
+		DetailType *string             `json:"detail-type"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		r.log.LogAttrs(ctx, slog.LevelError, "event is not a JSON object", requestAttr(ctx),
+			slog.String("error", err.Error()))
+		return nil, fmt.Errorf("router: decoding the event: %w", err)
+	}
+	switch {
+	case probe.Records != nil:
+		return r.HandleSQS(ctx, events.SQSEvent{Records: probe.Records})
+	case probe.DetailType != nil:
+		return nil, r.HandleEvent(ctx, raw)
+	default:
+		r.log.LogAttrs(ctx, slog.LevelError, "unsupported event shape", requestAttr(ctx))
+		return nil, errors.New(`router: unsupported event: want an SQS batch ("Records") or an EventBridge event ("detail-type")`)
+	}
+}
+
+// outcome is what became of one message.
+type outcome uint8
+
+const (
+	outcomeFailed      outcome = iota // left for a retry: reported as a batch item failure
+	outcomeRouted                     // the backend accepted it
+	outcomeQuarantined                // sent to the quarantine queue, then acknowledged
+	outcomeSkipped                    // not tried because an earlier message of its FIFO group failed
+)
+
+// item is one message, whatever its transport.
+type item struct {
+	src       *source
+	messageID string
+	groupID   string
+	body      string
+	attrs     map[string]events.SQSMessageAttribute
+}
+
+// HandleSQS routes a batch. Independent records run in parallel, at most ROUTER_MAX_PARALLEL at a time. Records of one
+// FIFO message group run in order, and once one fails, it and every later record of the group are reported failed
+// without being invoked. The error is always nil: every problem is reported per record.
+func (r *Router) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
+	if len(ev.Records) == 0 {
+		return resp, nil
+	}
+	ctx, cancel := r.workContext(ctx)
+	defer cancel()
+
+	outcomes := make([]outcome, len(ev.Records)) // each index is written by exactly one goroutine
+	units := partition(ev.Records)
+	work := make(chan []int)
+	done := make(chan struct{})
+	workers := min(r.maxParallel, len(units))
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for unit := range work {
+				r.runUnit(ctx, ev.Records, unit, outcomes)
+			}
+		}()
+	}
+	for _, u := range units {
+		work <- u
+	}
+	close(work)
+	for range workers {
+		<-done
+	}
+
+	var counts [4]int
+	for i, o := range outcomes {
+		counts[o]++
+		if o == outcomeFailed || o == outcomeSkipped {
+			resp.BatchItemFailures = append(resp.BatchItemFailures,
+				events.SQSBatchItemFailure{ItemIdentifier: ev.Records[i].MessageId})
+		}
+	}
+	r.log.LogAttrs(ctx, slog.LevelInfo, "batch routed", requestAttr(ctx),
+		slog.Int("records", len(ev.Records)),
+		slog.Int("routed", counts[outcomeRouted]),
+		slog.Int("quarantined", counts[outcomeQuarantined]),
+		slog.Int("failed", counts[outcomeFailed]),
+		slog.Int("skipped", counts[outcomeSkipped]))
+	return resp, nil
+}
+
+// partition splits a batch into units of work: one per record, except that the records of a FIFO message group form
+// one unit, in batch order. Fair queues also carry MessageGroupId, but only FIFO queues promise order, so only their
+// groups are serialised.
+func partition(records []events.SQSMessage) [][]int {
+	var units [][]int
+	groups := map[string]int{} // group key -> index in units
+	for i, rec := range records {
+		gid := rec.Attributes["MessageGroupId"]
+		if gid == "" || !strings.HasSuffix(rec.EventSourceARN, ".fifo") {
+			units = append(units, []int{i})
+			continue
+		}
+		key := rec.EventSourceARN + "\x00" + gid
+		if u, ok := groups[key]; ok {
+			units[u] = append(units[u], i)
+			continue
+		}
+		groups[key] = len(units)
+		units = append(units, []int{i})
+	}
+	return units
+}
+
+func (r *Router) runUnit(ctx context.Context, records []events.SQSMessage, unit []int, outcomes []outcome) {
+	for n, idx := range unit {
+		o := r.routeRecord(ctx, &records[idx])
+		outcomes[idx] = o
+		if o != outcomeFailed {
+			continue
+		}
+		rest := unit[n+1:]
+		for _, later := range rest {
+			outcomes[later] = outcomeSkipped
+		}
+		if len(rest) > 0 {
+			r.log.LogAttrs(ctx, slog.LevelWarn, "later messages of the group left for retry", requestAttr(ctx),
+				slog.String("messageId", records[idx].MessageId),
+				slog.String("messageGroupId", records[idx].Attributes["MessageGroupId"]),
+				slog.Int("skipped", len(rest)),
+				slog.String("reason", "earlier_failure_in_group"))
+		}
+		return
+	}
+}
+
+func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.LogAttrs(ctx, slog.LevelError, "message failed", requestAttr(ctx),
+				slog.String("messageId", rec.MessageId), slog.String("reason", "panic"),
+				slog.String("error", fmt.Sprint(p)))
+			o = outcomeFailed
+		}
+	}()
+	src, ok := r.byQueue[rec.EventSourceARN]
+	if !ok {
+		r.log.LogAttrs(ctx, slog.LevelError, "message failed", requestAttr(ctx),
+			slog.String("messageId", rec.MessageId), slog.String("reason", "unknown_source"),
+			slog.String("eventSourceARN", rec.EventSourceARN),
+			slog.String("fix", "add a source with this queue_arn to ROUTER_SOURCES"))
+		return outcomeFailed
+	}
+	o, _ = r.route(ctx, item{
+		src:       src,
+		messageID: rec.MessageId,
+		groupID:   rec.Attributes["MessageGroupId"],
+		body:      rec.Body,
+		attrs:     rec.MessageAttributes,
+	})
+	return o
+}
+
+// HandleEvent routes one EventBridge event that invoked the router directly. A rejected event is quarantined and
+// nil is returned; a failure that may pass later is returned as an error, so that Lambda's asynchronous retries (and
+// then the on-failure destination or DLQ) take over.
+func (r *Router) HandleEvent(ctx context.Context, raw []byte) error {
+	if r.direct == nil {
+		r.log.LogAttrs(ctx, slog.LevelError, "event failed", requestAttr(ctx), slog.String("reason", "unknown_source"),
+			slog.String("fix", `add a source of kind "eventbridge" with an empty queue_arn to ROUTER_SOURCES`))
+		return errors.New("router: no eventbridge source configured for direct events")
+	}
+	ctx, cancel := r.workContext(ctx)
+	defer cancel()
+
+	it := item{src: r.direct, body: string(raw)}
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		rej := tenant.Reject(tenant.ReasonMalformed, "not an EventBridge event: %v", err)
+		if _, qerr := r.reject(ctx, it, rej); qerr != nil {
+			return qerr
+		}
+		return nil
+	}
+	it.messageID = ev.ID
+	if _, err := r.route(ctx, it); err != nil {
+		return err
+	}
+	return nil
+}
+
+// route takes one message to its end: routed, quarantined, or failed (with the error that says why).
+func (r *Router) route(ctx context.Context, it item) (outcome, error) {
+	tenantID, err := it.src.ext.Extract(tenant.Input{Attributes: it.attrs, GroupID: it.groupID, Body: it.body})
+	if err != nil {
+		rej, ok := tenant.AsRejection(err)
+		if !ok {
+			return r.fail(ctx, it, "", "extract_error", slog.LevelError, err)
+		}
+		return r.reject(ctx, it, rej)
+	}
+
+	payload, err := r.envelope(tenantID, it)
+	if err != nil {
+		return r.fail(ctx, it, tenantID, "envelope_error", slog.LevelError, err)
+	}
+	if len(payload) > r.maxPayload {
+		return r.reject(ctx, it, tenant.Reject(tenant.ReasonTooLarge,
+			"payload with envelope is %d bytes; %s invocations allow at most %d", len(payload), r.mode, r.maxPayload))
+	}
+
+	if err := ctx.Err(); err != nil {
+		return r.fail(ctx, it, tenantID, "deadline", slog.LevelWarn, err)
+	}
+	if err := r.invoke(ctx, tenantID, payload); err != nil {
+		var ie *invokeError
+		if errors.As(err, &ie) && ie.rejection != nil {
+			return r.reject(ctx, it, ie.rejection)
+		}
+		reason, level := "invoke_error", slog.LevelWarn
+		if ie != nil {
+			reason, level = ie.reason, ie.level
+		}
+		return r.fail(ctx, it, tenantID, reason, level, err)
+	}
+	r.log.LogAttrs(ctx, slog.LevelDebug, "message routed", requestAttr(ctx),
+		slog.String("tenantId", tenantID), slog.String("messageId", it.messageID), slog.String("source", it.src.name))
+	return outcomeRouted, nil
+}
+
+func (r *Router) envelope(tenantID string, it item) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(it.body) + len(tenantID) + len(it.src.name) + len(it.messageID) + 64)
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep the size honest: no \u003c for every '<' in the body
+	if err := enc.Encode(isolation.Envelope{
+		TenantID: tenantID, Source: it.src.name, MessageID: it.messageID, Body: it.body,
+	}); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func (r *Router) fail(ctx context.Context, it item, tenantID, reason string, level slog.Level, err error) (outcome, error) {
+	attrs := []slog.Attr{
+		requestAttr(ctx),
+		slog.String("messageId", it.messageID),
+		slog.String("source", it.src.name),
+		slog.String("reason", reason),
+		slog.String("error", err.Error()),
+	}
+	if tenantID != "" {
+		attrs = append(attrs, slog.String("tenantId", tenantID))
+	}
+	r.log.LogAttrs(ctx, level, "message failed", attrs...)
+	return outcomeFailed, fmt.Errorf("router: message %s: %s: %w", it.messageID, reason, err)
+}
+
+// workContext ends a little before the invocation's deadline, so that a slow backend cannot make the router time out
+// with nothing reported.
+func (r *Router) workContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || r.deadlineMargin <= 0 {
+		return context.WithCancel(ctx)
+	}
+	margin := min(r.deadlineMargin, time.Until(dl)/4)
+	return context.WithDeadline(ctx, dl.Add(-margin))
+}
+
+func requestAttr(ctx context.Context) slog.Attr {
+	return slog.String(isolation.KeyRequestID, isolation.RequestID(ctx))
+}
