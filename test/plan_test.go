@@ -1,0 +1,96 @@
+//go:build e2e
+
+package test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+)
+
+// TestPlan plans examples/complete and checks the properties that must hold before
+// anything is created.
+func TestPlan(t *testing.T) {
+	t.Parallel()
+	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("tp"), true)
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+
+	var functions, mappings, forbidden []string
+	for addr, rc := range plan.ResourcePlannedValuesMap {
+		switch rc.Type {
+		case "aws_lambda_function":
+			functions = append(functions, addr)
+		case "aws_lambda_event_source_mapping":
+			mappings = append(mappings, addr)
+		case "aws_lambda_function_url", "aws_lambda_provisioned_concurrency_config":
+			forbidden = append(forbidden, addr)
+		}
+	}
+	require.Len(t, functions, 2, "the router and the backend")
+	assert.Empty(t, forbidden, "tenant isolation forbids function URLs and provisioned concurrency")
+
+	t.Run("backend is PER_TENANT", func(t *testing.T) {
+		backend := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.backend.aws_lambda_function.this"]
+		require.NotNil(t, backend, "backend function address changed")
+		assert.Equal(t, []any{map[string]any{"tenant_isolation_mode": "PER_TENANT"}}, backend.AttributeValues["tenancy_config"])
+		assert.Equal(t, "provided.al2023", backend.AttributeValues["runtime"])
+		assert.Empty(t, backend.AttributeValues["snap_start"], "SnapStart is not allowed with tenant isolation")
+	})
+	t.Run("router is not tenant-isolated", func(t *testing.T) {
+		router := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.router.aws_lambda_function.this"]
+		require.NotNil(t, router, "router function address changed")
+		assert.Empty(t, router.AttributeValues["tenancy_config"], "an ESM cannot invoke a tenant-isolated function")
+	})
+	t.Run("every mapping reports batch item failures", func(t *testing.T) {
+		require.Len(t, mappings, 2, "one per source queue: orders and the EventBridge buffer")
+		for _, addr := range mappings {
+			assert.Equal(t, []any{"ReportBatchItemFailures"}, plan.ResourcePlannedValuesMap[addr].AttributeValues["function_response_types"], addr)
+		}
+	})
+}
+
+// TestPlanRejectsBadVariables checks that wrong configuration fails at plan with a
+// message that names the fix.
+func TestPlanRejectsBadVariables(t *testing.T) {
+	t.Parallel()
+	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("tv"), true)
+	terraform.Init(t, opts)
+	tests := []struct {
+		name string
+		vars map[string]any
+		want string
+	}{
+		{"a tenant pattern that is not a regex", map[string]any{"tenant_pattern": "^([a-z$"}, "Set tenant_pattern to a valid RE2 regular expression"},
+		{"an unanchored tenant pattern", map[string]any{"tenant_pattern": "[a-z]+"}, "Anchor tenant_pattern with ^ at the start and $ at the end"},
+		{"batch size 0", map[string]any{"batch_size": 0}, "Set batch_size from 1 to 10000"},
+		{"an unknown architecture", map[string]any{"architecture": "sparc"}, `Set architecture to "arm64" or "x86_64"`},
+		{"an unknown invocation mode", map[string]any{"invocation_mode": "fire-and-forget"}, `Set invocation_mode to "async" or "sync"`},
+		{"a known tenant AWS would refuse", map[string]any{"known_tenants": []string{"acme;drop"}}, "Use tenant IDs of 1-256 characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := *opts
+			o.Vars = map[string]any{}
+			for k, v := range opts.Vars {
+				o.Vars[k] = v
+			}
+			for k, v := range tt.vars {
+				o.Vars[k] = v
+			}
+			out, err := terraform.PlanE(t, &o)
+			require.Error(t, err, "plan must fail")
+			assert.Contains(t, flatten(out+err.Error()), tt.want)
+		})
+	}
+}
+
+var boxAndSpace = regexp.MustCompile(`[│╷╵\s]+`)
+
+// flatten undoes Terraform's wrapping of diagnostics so messages can be matched whole.
+func flatten(s string) string { return strings.TrimSpace(boxAndSpace.ReplaceAllString(s, " ")) }
