@@ -27,6 +27,13 @@ func TestIsolation(t *testing.T) {
 	require.NoError(t, err)
 
 	ctx := context.Background()
+	t.Run("router may invoke only the backend", func(t *testing.T) {
+		cfg, err := target.AWSConfig(ctx)
+		require.NoError(t, err)
+		require.NoError(t, e2e.CheckRouterRole(ctx, cfg, terraform.Output(t, opts, "router_role_arn"),
+			terraform.Output(t, opts, "backend_function_arn")))
+	})
+
 	report, err := e2e.Exercise(ctx, target, stack, e2e.Traffic, 3*time.Minute)
 	require.NoError(t, err)
 	t.Logf("per-tenant execution environments:\n%s", report.Table())
