@@ -2,7 +2,6 @@ package execenv
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -123,8 +122,6 @@ func exitOutcome(requestID string, err error) outcome {
 type entrypointError struct{ err error }
 
 func (e *entrypointError) Error() string { return e.err.Error() }
-
-func asEntrypoint(err error, target **entrypointError) bool { return errors.As(err, target) }
 
 // invalidEntrypoint is Lambda's answer when the bootstrap cannot start, e.g.
 // "fork/exec /var/task/bootstrap: exec format error" for the wrong CPU architecture.

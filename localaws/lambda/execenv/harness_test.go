@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -144,7 +143,7 @@ type harness struct {
 	pool  *execenv.Pool
 	env   *core.Env
 	url   string
-	warns *bytes.Buffer
+	warns *logBuffer
 }
 
 func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness {
@@ -152,8 +151,8 @@ func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness
 	if clock == nil {
 		clock = core.RealClock{}
 	}
-	h := &harness{warns: &bytes.Buffer{}}
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: h.warns}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := &harness{warns: &logBuffer{}}
+	logger := slog.New(slog.NewTextHandler(h.warns, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h.env = &core.Env{Region: "us-east-1", Account: "000000000000", StateDir: t.TempDir(), Clock: clock,
 		Logger: logger, BaseURL: func() string { return h.url }}
 	mux := http.NewServeMux()
@@ -169,15 +168,22 @@ func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness
 	return h
 }
 
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+// logBuffer collects the pool's warnings; the pool writes from its own goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) {
+func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func (h *harness) function(t testing.TB, name string, mods ...func(*execenv.Function)) execenv.Function {

@@ -1,16 +1,8 @@
-// Package execenv is the Lambda data plane: it unpacks function code, runs each
-// execution environment as a child process that speaks the Lambda Runtime API to this
-// server, and pools environments per (function, version, tenant) for PER_TENANT
-// functions so that an environment never serves two tenants.
-//
-// Failures follow what Lambda returns. Problems of the function itself (timeout, crash,
-// init error, a bootstrap built for the wrong CPU) are results with FunctionError
-// "Unhandled", as Lambda reports them; only problems of the request or of the service
-// (throttling, tenant rules, unsupported runtime, shutdown) are *protocol.Error.
 package execenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -201,8 +193,7 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 	for attempt := 1; ; attempt++ {
 		e, cold, err := p.take(key, fn, code)
 		if err != nil {
-			var ee *entrypointError
-			if asEntrypoint(err, &ee) {
+			if ee := (*entrypointError)(nil); errors.As(err, &ee) {
 				return invalidEntrypoint(fn, requestID, ee.Error()), nil
 			}
 			return Result{}, err
@@ -210,10 +201,13 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 		inv := newInvocation(requestID, tenantID, payload)
 		p.dispatch(e, inv)
 		res, retry, err := p.await(e, inv, cold)
-		if retry && attempt < maxAttempts {
-			continue
+		if !retry {
+			return res, err
 		}
-		return res, err
+		if attempt == maxAttempts {
+			out := exitOutcome(requestID, fmt.Errorf("%d environments exited before taking the invocation", attempt))
+			return Result{Payload: out.payload, FunctionError: "Unhandled", ExecutedVersion: fn.Version}, nil
+		}
 	}
 }
 

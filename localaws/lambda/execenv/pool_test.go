@@ -446,8 +446,6 @@ func TestCancelledCallerDoesNotStopTheInvocation(t *testing.T) {
 	defer cancel()
 	_, err := h.pool.Invoke(ctx, fn, "", "", []byte(`{"action":"sleep","sleep_ms":600}`))
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
-	rows := h.pool.Environments()
-	require.Len(t, rows, 1)
 	eventually(t, "the invocation finishes and the environment is idle again", func() bool {
 		rows := h.pool.Environments()
 		return len(rows) == 1 && rows[0].State == "idle" && rows[0].Invocations == 1
