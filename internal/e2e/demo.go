@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/terraform"
+)
+
+// demoT lets Terratest's helpers run outside `go test`. Only the *E helpers are used,
+// so Fatal is reached only by set-up helpers such as the folder copy.
+type demoT struct{ out io.Writer }
+
+func (demoT) Fail()                            {}
+func (demoT) FailNow()                         { panic("demo: failed") }
+func (t demoT) Fatal(args ...any)              { fmt.Fprintln(t.out, args...); t.FailNow() }
+func (t demoT) Fatalf(format string, a ...any) { fmt.Fprintf(t.out, format+"\n", a...); t.FailNow() }
+func (t demoT) Error(args ...any)              { fmt.Fprintln(t.out, args...) }
+func (t demoT) Errorf(format string, a ...any) { fmt.Fprintf(t.out, format+"\n", a...) }
+func (demoT) Name() string                     { return "demo" }
+
+// ErrIsolation is returned by Demo when the run broke an isolation or accounting rule.
+var ErrIsolation = errors.New("isolation or accounting violated")
+
+// Demo applies examples/complete on localaws, sends tenant traffic, prints the
+// per-tenant environment table and the quarantine, then destroys everything.
+func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
+	step := func(format string, a ...any) { fmt.Fprintf(out, "==> "+format+"\n", a...) }
+	dist, err := DistDir()
+	if err != nil {
+		return err
+	}
+	if err := CheckToolchain(); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	os.Setenv("TEST_TARGET", "localaws")
+	target, err := TargetFromEnv(logger)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	if err := CheckZips(dist, target.Arch); err != nil {
+		return err
+	}
+	step("localaws listening on %s", target.URL())
+
+	t := demoT{out: out}
+	opts := TerraformOptions(t, target, repoRoot, "examples/complete", dist, "demo", true)
+	step("terraform init + apply examples/complete (about 2 minutes: the provider waits for SQS attributes to settle)")
+	start := time.Now()
+	stop := heartbeat(out, "apply", start)
+	_, applyErr := terraform.InitAndApplyE(t, opts)
+	stop()
+	defer func() {
+		step("terraform destroy (about 1 minute)")
+		start := time.Now()
+		stop := heartbeat(out, "destroy", start)
+		_, derr := terraform.DestroyE(t, opts)
+		stop()
+		if derr != nil {
+			err = errors.Join(err, fmt.Errorf("destroy: %w", derr))
+			return
+		}
+		step("destroyed in %s; stopping localaws and every function process", time.Since(start).Round(time.Second))
+	}()
+	if applyErr != nil {
+		return fmt.Errorf("apply: %w", applyErr)
+	}
+	step("applied in %s", time.Since(start).Round(time.Second))
+
+	outputs, err := terraform.OutputAllE(t, opts)
+	if err != nil {
+		return err
+	}
+	stack, err := StackFromOutputs(outputs)
+	if err != nil {
+		return err
+	}
+	p := Traffic
+	step("sending %d messages for %d SQS tenants and %d EventBridge tenants, plus a missing, an invalid and a spoofed tenant",
+		(len(p.SQSTenants)+len(p.EventBridgeTenants))*p.PerTenant, len(p.SQSTenants), len(p.EventBridgeTenants))
+	report, err := Exercise(ctx, target, stack, p, 2*time.Minute)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	fmt.Fprint(out, report.Table())
+	fmt.Fprintln(out)
+	if !report.OK() {
+		fmt.Fprint(out, Diagnostics(ctx, target, stack))
+		return ErrIsolation
+	}
+	return nil
+}
+
+// heartbeat prints progress every 30 s until the returned stop is called.
+func heartbeat(out io.Writer, what string, start time.Time) func() {
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(30 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				fmt.Fprintf(out, "    %s: %s elapsed\n", what, time.Since(start).Round(time.Second))
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// RepoRoot finds the repository root from the working directory (the folder with go.mod).
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run from inside the repository")
+		}
+		dir = parent
+	}
+}
