@@ -1,15 +1,31 @@
 ################################################################################
 # Wiring only: every resource lives in a submodule.
 #
-# Order without cycles: source queues and the backend come first, and their
-# ARNs are built from names (known at plan time). The router's role and
-# environment name those ARNs; the event source mappings and EventBridge
-# targets then name the router and wait for its role policy.
+# Order without cycles: the router's role and environment name the backend and
+# the source queues by ARNs built from names (known at plan time). The event
+# source mappings and EventBridge targets then name the router and wait for its
+# role policy.
 ################################################################################
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   router_function_name  = "${var.name}-router"
   backend_function_name = "${var.name}-backend"
+
+  # The router's role and ROUTER_SOURCES name the source queues by ARN, and the
+  # sources' mappings name the router. To keep that free of cycles (a reference
+  # into a for_each module by a dynamic key depends on the whole module, mapping
+  # included), the root names every queue the router needs and builds its ARN
+  # here; the submodules create the queues under exactly these names.
+  queue_arn_prefix = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+
+  sqs_queue_names = { for k, s in var.sqs_sources : k => "${var.name}-${k}${s.fifo_queue ? ".fifo" : ""}" }
+
+  eventbridge_buffer_queue_names = { for k, s in var.eventbridge_sources : k => "${var.name}-${k}-buffer" }
+  eventbridge_dlq_names          = { for k, s in var.eventbridge_sources : k => "${var.name}-${k}-dlq" }
 
   # At most one EventBridge source targets the router directly (validated).
   direct_eventbridge_source = one([for k, s in var.eventbridge_sources : k if s.target == "router"])
@@ -19,7 +35,7 @@ locals {
       for k, s in var.sqs_sources : {
         name      = k
         kind      = "sqs"
-        queue_arn = module.sqs_source[k].queue_arn
+        queue_arn = "${local.queue_arn_prefix}:${local.sqs_queue_names[k]}"
         rules     = s.tenant_rules
       }
     ],
@@ -27,7 +43,7 @@ locals {
       for k, s in var.eventbridge_sources : {
         name      = k
         kind      = "eventbridge"
-        queue_arn = s.target == "queue" ? module.eventbridge_source[k].buffer_queue_arn : ""
+        queue_arn = s.target == "queue" ? "${local.queue_arn_prefix}:${local.eventbridge_buffer_queue_names[k]}" : ""
         rules     = s.tenant_rules
       }
     ],
@@ -109,7 +125,7 @@ module "router" {
 
   # Events the router fails to handle after Lambda's async retries (direct
   # EventBridge delivery) go to that source's dead-letter queue.
-  async_on_failure_destination_arn = local.direct_eventbridge_source == null ? null : module.eventbridge_source[local.direct_eventbridge_source].dlq_arn
+  async_on_failure_destination_arn = local.direct_eventbridge_source == null ? null : "${local.queue_arn_prefix}:${local.eventbridge_dlq_names[local.direct_eventbridge_source]}"
 
   sqs_kms_master_key_id = var.sqs_kms_master_key_id
 
@@ -152,10 +168,12 @@ module "eventbridge_source" {
   source   = "./modules/eventbridge-source"
   for_each = var.eventbridge_sources
 
-  name       = "${var.name}-${each.key}"
-  create_bus = each.value.create_bus
-  bus_name   = coalesce(each.value.bus_name, "${var.name}-${each.key}")
-  rules      = each.value.rules
+  name              = "${var.name}-${each.key}"
+  buffer_queue_name = local.eventbridge_buffer_queue_names[each.key]
+  dlq_name          = local.eventbridge_dlq_names[each.key]
+  create_bus        = each.value.create_bus
+  bus_name          = coalesce(each.value.bus_name, "${var.name}-${each.key}")
+  rules             = each.value.rules
 
   target                             = each.value.target
   router_function_arn                = module.router.function_arn

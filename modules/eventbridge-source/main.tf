@@ -60,7 +60,7 @@ resource "aws_cloudwatch_event_rule" "this" {
 module "dlq" {
   source = "../queue"
 
-  name                              = "${var.name}-dlq"
+  name                              = coalesce(var.dlq_name, "${var.name}-dlq")
   message_retention_seconds         = var.dlq_message_retention_seconds
   kms_master_key_id                 = var.kms_master_key_id
   kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
@@ -72,7 +72,7 @@ module "buffer_queue" {
   source = "../queue"
   count  = local.buffered ? 1 : 0
 
-  name                              = "${var.name}-buffer"
+  name                              = coalesce(var.buffer_queue_name, "${var.name}-buffer")
   visibility_timeout_seconds        = var.buffer_visibility_timeout_seconds
   message_retention_seconds         = var.buffer_message_retention_seconds
   kms_master_key_id                 = var.kms_master_key_id

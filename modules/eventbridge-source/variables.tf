@@ -13,6 +13,28 @@ variable "name" {
   }
 }
 
+variable "buffer_queue_name" {
+  description = "Name of the buffer queue (target \"queue\"): 1-80 letters, digits, hyphens or underscores, or null for \"<name>-buffer\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.buffer_queue_name == null || can(regex("^[a-zA-Z0-9_-]{1,80}$", var.buffer_queue_name))
+    error_message = "Use 1-80 letters, digits, hyphens or underscores for buffer_queue_name, or null for the default name."
+  }
+}
+
+variable "dlq_name" {
+  description = "Name of the dead-letter queue: 1-80 letters, digits, hyphens or underscores, or null for \"<name>-dlq\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dlq_name == null || can(regex("^[a-zA-Z0-9_-]{1,80}$", var.dlq_name))
+    error_message = "Use 1-80 letters, digits, hyphens or underscores for dlq_name, or null for the default name."
+  }
+}
+
 ################################################################################
 # Event bus
 ################################################################################

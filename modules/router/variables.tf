@@ -227,7 +227,7 @@ variable "sources" {
 
   validation {
     condition     = length(distinct([for s in var.sources : s.name])) == length(var.sources) && alltrue([for s in var.sources : can(regex("^[a-zA-Z0-9_-]{1,64}$", s.name))])
-    error_message = "Give every source a unique name of 1-64 letters, digits, hyphens or underscores."
+    error_message = "Give every source a unique name of 1-64 letters, digits, hyphens or underscores; SQS and EventBridge sources share one set of names."
   }
 
   validation {
