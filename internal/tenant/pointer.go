@@ -146,7 +146,7 @@ func (p Pointer) Resolve(doc string) (Lookup, *Rejection) {
 	if !utf8.ValidString(doc) {
 		return Lookup{}, Reject(ReasonMalformed, "document is not valid UTF-8")
 	}
-	w := walker{s: doc, p: &p}
+	w := walker{s: doc, raw: p.raw, tokens: p.tokens, index: p.index}
 	if !w.value(0, 0, true) {
 		return Lookup{}, w.rej
 	}
@@ -160,12 +160,14 @@ func (p Pointer) Resolve(doc string) (Lookup, *Rejection) {
 
 // walker is a validating recursive-descent JSON scanner that notes where a pointer lands.
 type walker struct {
-	s   string
-	i   int
-	p   *Pointer
-	res Lookup
-	rej *Rejection
-	esc bool // whether the last string scanned held escapes
+	s      string
+	i      int
+	raw    string   // the pointer, for messages
+	tokens []string // the pointer's tokens
+	index  []int    // and their array indexes
+	res    Lookup
+	rej    *Rejection
+	esc    bool // whether the last string scanned held escapes
 }
 
 func (w *walker) fail(what string) bool {
@@ -193,8 +195,8 @@ func (w *walker) value(depth, level int, onPath bool) bool {
 	if w.i >= len(w.s) {
 		return w.fail("unexpected end of input")
 	}
-	target := onPath && level == len(w.p.tokens)
-	descend := onPath && level < len(w.p.tokens)
+	target := onPath && level == len(w.tokens)
+	descend := onPath && level < len(w.tokens)
 	start := w.i
 	var kind Kind
 	var ok bool
@@ -231,7 +233,7 @@ func (w *walker) object(depth, level int, descend bool) bool {
 	}
 	var tok string
 	if descend {
-		tok = w.p.tokens[level]
+		tok = w.tokens[level]
 	}
 	seen := false
 	for {
@@ -253,13 +255,13 @@ func (w *walker) object(depth, level int, descend bool) bool {
 			case key == tok:
 				if seen {
 					w.rej = Reject(ReasonMalformed, "duplicate key %s at offset %d on the path of pointer %s",
-						quote(tok), keyStart, quote(w.p.raw))
+						quote(tok), keyStart, quote(w.raw))
 					return false
 				}
 				seen, match = true, true
 			case strings.EqualFold(key, tok):
 				w.rej = Reject(ReasonMalformed, "key %s at offset %d differs only in case from %s on the path of "+
-					"pointer %s", quote(key), keyStart, quote(tok), quote(w.p.raw))
+					"pointer %s", quote(key), keyStart, quote(tok), quote(w.raw))
 				return false
 			}
 		}
@@ -296,7 +298,7 @@ func (w *walker) array(depth, level int, descend bool) bool {
 	}
 	want := -1
 	if descend {
-		want = w.p.index[level]
+		want = w.index[level]
 	}
 	for n := 0; ; n++ {
 		if !w.value(depth+1, level+1, descend && n == want) {
