@@ -55,13 +55,13 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
 	}
 
+	// The detail quotes parts of untrusted values, so it goes to the quarantine message only, never to a log line.
 	logAttrs := func(reason string, extra ...slog.Attr) []slog.Attr {
 		return append([]slog.Attr{
 			requestAttr(ctx),
 			slog.String("messageId", it.messageID),
 			slog.String("source", it.src.name),
 			slog.String("reason", reason),
-			slog.String("detail", rej.Detail),
 		}, extra...)
 	}
 	if _, err := r.snd.SendMessage(ctx, in); err != nil {

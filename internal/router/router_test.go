@@ -217,6 +217,8 @@ func TestQuarantineAttributes(t *testing.T) {
 	assert.Equal(t, "req-1", line["requestId"])
 	assert.Equal(t, "m1", line["messageId"])
 	assert.Equal(t, "tenant_mismatch", line["reason"])
+	assert.NotContains(t, line, "tenantId")
+	assert.NotContains(t, h.log.String(), "globex", "an unvalidated tenant ID is never logged")
 }
 
 func TestQuarantineWithoutAttributesOmitsOriginalAttributes(t *testing.T) {

@@ -13,10 +13,10 @@ type Reason string
 // router quarantines it instead of reporting a batch item failure.
 const (
 	ReasonMissing   Reason = "missing_tenant"  // no rule found a tenant ID
-	ReasonInvalid   Reason = "invalid_tenant"  // a value breaks AWS's rule or the configured pattern, or is not a string
+	ReasonInvalid   Reason = "invalid_tenant"  // a value breaks AWS's rule or the configured pattern
 	ReasonUnknown   Reason = "unknown_tenant"  // a valid ID that is not in the known-tenant list
 	ReasonMismatch  Reason = "tenant_mismatch" // two rules found different IDs: a spoof
-	ReasonMalformed Reason = "malformed"       // the body a pointer reads is not well-formed, unambiguous JSON
+	ReasonMalformed Reason = "malformed"       // the body is not well-formed, unambiguous JSON, or a pointer finds no string
 	ReasonTooLarge  Reason = "too_large"       // the body or the payload is over a size bound
 )
 

@@ -215,7 +215,7 @@ func (r *compiled) find(in Input) (string, bool, *Rejection) {
 			return "", false, nil
 		}
 		if l.Kind != KindString {
-			return "", false, Reject(ReasonInvalid, "%s: value is %s; want a string", r, l.Kind)
+			return "", false, Reject(ReasonMalformed, "%s: value is %s; want a string", r, l.Kind)
 		}
 		return l.Str(), true, nil
 	}
