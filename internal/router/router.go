@@ -283,12 +283,27 @@ func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o out
 	}
 	o, _ = r.route(ctx, item{
 		src:       src,
-		messageID: rec.MessageId,
+		messageID: messageID(src, rec),
 		groupID:   rec.Attributes["MessageGroupId"],
 		body:      rec.Body,
 		attrs:     rec.MessageAttributes,
 	})
 	return o
+}
+
+// messageID is the ID producers know the message by: for an EventBridge source, the event id
+// (the same whether the event came through the buffer queue or directly); otherwise the SQS MessageId.
+func messageID(src *source, rec *events.SQSMessage) string {
+	if src.kind != config.KindEventBridge {
+		return rec.MessageId
+	}
+	var ev struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal([]byte(rec.Body), &ev) != nil || ev.ID == "" {
+		return rec.MessageId
+	}
+	return ev.ID
 }
 
 // HandleEvent routes one EventBridge event that invoked the router directly. A rejected event is quarantined and

@@ -27,6 +27,7 @@ func TestHandleSQSRecord(t *testing.T) {
 		quarantine string // reason, or "" for none
 		detail     string // part of quarantine_detail
 		logReason  string // the reason on the decision's log line
+		messageID  string // envelope message_id when not the SQS MessageId
 	}
 	tests := []struct {
 		name    string
@@ -129,7 +130,7 @@ func TestHandleSQSRecord(t *testing.T) {
 		{name: "eventbridge event from a buffer queue is routed by its detail", mode: config.ModeAsync,
 			rec: events.SQSMessage{MessageId: "m1", EventSourceARN: bufferARN,
 				Body: `{"id":"e1","detail-type":"order","source":"shop","detail":{"tenantId":"acme"}}`},
-			want: want{invoked: true}},
+			want: want{invoked: true, messageID: "e1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +158,11 @@ func TestHandleSQSRecord(t *testing.T) {
 				assert.Equal(t, wantType, call.InvocationType)
 				env := h.inv.envelopes(t)[0]
 				assert.Equal(t, tt.rec.Body, env.Body, "the body travels unchanged")
-				assert.Equal(t, "m1", env.MessageID)
+				wantID := "m1"
+				if tt.want.messageID != "" {
+					wantID = tt.want.messageID
+				}
+				assert.Equal(t, wantID, env.MessageID, "EventBridge sources are known by the event id")
 			} else {
 				assert.Empty(t, h.inv.calls, "a rejected message must never be invoked")
 			}
