@@ -63,8 +63,9 @@ fmt: tools ## Format Go and Terraform code.
 	terraform fmt -recursive
 
 .PHONY: docs
-docs: tools ## Regenerate the inputs and outputs in README.md files.
-	@for d in $(TF_DIRS); do terraform-docs $$d >/dev/null; done
+docs: tools ## Regenerate the inputs and outputs in every README.md.
+	@terraform-docs . >/dev/null
+	@for e in $(wildcard examples/*); do terraform-docs -c examples/.terraform-docs.yml $$e >/dev/null; done
 	@echo "README inputs and outputs regenerated"
 
 .PHONY: lint
@@ -76,8 +77,9 @@ lint: tools ## gofmt, go vet, staticcheck, terraform fmt, tflint, terraform-docs
 	@echo "==> staticcheck"; staticcheck ./...
 	@echo "==> terraform fmt"; terraform fmt -check -recursive -diff
 	@echo "==> tflint"; tflint --init >/dev/null; tflint --recursive --config $(CURDIR)/.tflint.hcl
-	@echo "==> terraform-docs"; for d in $(TF_DIRS); do \
-	  terraform-docs --output-check $$d >/dev/null 2>&1 || { echo "$$d/README.md inputs/outputs are stale: run 'make docs'" >&2; exit 1; }; done
+	@echo "==> terraform-docs"; { terraform-docs --output-check . && \
+	  for e in $(wildcard examples/*); do terraform-docs --output-check -c examples/.terraform-docs.yml $$e; done; } >/dev/null || \
+	  { echo "README inputs/outputs are stale: run 'make docs'" >&2; exit 1; }
 
 .PHONY: validate
 validate: tools ## terraform init + validate the root, every submodule and every example, offline.
