@@ -110,8 +110,6 @@ func (f *function) view(v *version, qualifier string) FunctionConfiguration {
 	return c
 }
 
-func (f *function) perTenant() bool { return f.latest.cfg.TenancyConfig != nil }
-
 func (s *Service) functionARN(name string) string {
 	return s.env.ARN("lambda", s.env.Region, "function:"+name)
 }

@@ -96,7 +96,6 @@ var (
 	tenantIDPattern    = regexp.MustCompile(`^[a-zA-Z0-9\._:\/=+\-@ ]+$`)
 	logGroupPattern    = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
 	envKeyPattern      = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9_])+$`)
-	versionPattern     = regexp.MustCompile(`^[0-9]+$`)
 	sqsARNPattern      = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:sqs:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):([a-zA-Z0-9_-]{1,80}(?:\.fifo)?)$`)
 	destinationPattern = regexp.MustCompile(`^arn:aws[a-zA-Z-]*:(sqs|sns|lambda|events|s3):[a-z0-9-]*:(\d{12})?:.+$`)
 )

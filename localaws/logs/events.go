@@ -57,7 +57,8 @@ func (s *Service) GetLogEvents(_ context.Context, in *GetLogEventsInput) (*GetLo
 	var from position // forward: events after it; backward: events before it
 	fromEnd := !forward
 	if in.NextToken != nil {
-		dir, p, ok := strings.Cut(*in.NextToken, "/")
+		dir, p, _ := strings.Cut(*in.NextToken, "/")
+		var ok bool
 		if from, ok = parsePosition(p); !ok || (dir != "f" && dir != "b") {
 			return nil, invalidParameter("The specified nextToken is invalid.")
 		}

@@ -141,8 +141,10 @@ func TestLogGroupLifecycle(t *testing.T) {
 	tags, err := c.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"env": "dev"}, tags.Tags)
+	//lint:ignore SA1019 the provider still calls the legacy tagging API, so localaws serves it
 	_, err = c.TagLogGroup(ctx, &cloudwatchlogs.TagLogGroupInput{LogGroupName: aws.String(name), Tags: map[string]string{"legacy": "yes"}})
 	require.NoError(t, err)
+	//lint:ignore SA1019 the provider still calls the legacy tagging API, so localaws serves it
 	legacy, err := c.ListTagsLogGroup(ctx, &cloudwatchlogs.ListTagsLogGroupInput{LogGroupName: aws.String(name)})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"env": "dev", "legacy": "yes"}, legacy.Tags)
