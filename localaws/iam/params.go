@@ -135,3 +135,12 @@ func paginate[T any](form url.Values, items []T) ([]T, Page, error) {
 	}
 	return items[start:end], page, nil
 }
+
+// pageOf paginates a sorted list and wraps the page in its List* result.
+func pageOf[T any](form url.Values, items []T, result func([]T, Page) any) (any, error) {
+	items, page, err := paginate(form, items)
+	if err != nil {
+		return nil, err
+	}
+	return result(items, page), nil
+}

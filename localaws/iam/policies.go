@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -194,7 +193,7 @@ func (p *managedPolicy) setDefault(id string, now time.Time) {
 // holds s.mu.
 func (s *Service) usage(arn string) (attachments, boundaries int) {
 	for _, r := range s.roles {
-		if slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) }) {
+		if r.attachment(arn) >= 0 {
 			attachments++
 		}
 		if strings.EqualFold(r.boundary, arn) {
@@ -289,32 +288,24 @@ func (p *managedPolicy) addVersion(doc string, now time.Time, setDefault bool) *
 
 // GetPolicy returns a customer managed policy.
 func (s *Service) GetPolicy(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyResult{Policy: s.policyView(p, true)}, nil
+	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+		return &PolicyResult{Policy: s.policyView(p, true)}, nil
+	})
 }
 
 // DeletePolicy deletes a policy that is attached nowhere and has only its default version.
 func (s *Service) DeletePolicy(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if attachments, _ := s.usage(p.arn); attachments > 0 {
-		return nil, deleteConflict("Cannot delete a policy attached to entities.")
-	}
-	if len(p.versions) > 1 {
-		return nil, deleteConflict("This policy has more than one version. Before you delete a policy, you must " +
-			"delete the policy's versions. The default version is deleted with the policy.")
-	}
-	delete(s.policies, key(p.name))
-	return nil, nil
+	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+		if attachments, _ := s.usage(p.arn); attachments > 0 {
+			return nil, deleteConflict("Cannot delete a policy attached to entities.")
+		}
+		if len(p.versions) > 1 {
+			return nil, deleteConflict("This policy has more than one version. Before you delete a policy, you must " +
+				"delete the policy's versions. The default version is deleted with the policy.")
+		}
+		delete(s.policies, key(p.name))
+		return nil, nil
+	})
 }
 
 // ListPolicies lists customer managed policies. AWS managed ones are not held, so
@@ -347,12 +338,8 @@ func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) 
 		}
 		out = append(out, v)
 	}
-	sort.Slice(out, func(i, j int) bool { return key(out[i].PolicyName) < key(out[j].PolicyName) })
-	out, page, err := paginate(form, out)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyList{Policies: out, Page: page}, nil
+	sortByName(out, func(p Policy) string { return p.PolicyName })
+	return pageOf(form, out, func(out []Policy, p Page) any { return &PolicyList{Policies: out, Page: p} })
 }
 
 // CreatePolicyVersion adds a version, up to IAM's five per policy.
@@ -361,97 +348,66 @@ func (s *Service) CreatePolicyVersion(_ context.Context, form url.Values) (any, 
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
+	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+		if len(p.versions) >= maxPolicyVersions {
+			return nil, limitExceeded("A managed policy can have up to %d versions. Before you create a new version, "+
+				"you must delete an existing version.", maxPolicyVersions)
+		}
+		v := p.addVersion(doc, s.now(), form.Get("SetAsDefault") == "true")
+		return &PolicyVersionResult{PolicyVersion: v.view(p, false)}, nil
+	})
+}
+
+// withVersion reads VersionId and PolicyArn and runs fn on that version under s.mu.
+func (s *Service) withVersion(form url.Values, fn func(*managedPolicy, *policyVersion) (any, error)) (any, error) {
+	id, err := versionIDParam.required(form)
 	if err != nil {
 		return nil, err
 	}
-	if len(p.versions) >= maxPolicyVersions {
-		return nil, limitExceeded("A managed policy can have up to %d versions. Before you create a new version, "+
-			"you must delete an existing version.", maxPolicyVersions)
-	}
-	v := p.addVersion(doc, s.now(), form.Get("SetAsDefault") == "true")
-	return &PolicyVersionResult{PolicyVersion: v.view(p, false)}, nil
+	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+		v, err := p.version(id)
+		if err != nil {
+			return nil, err
+		}
+		return fn(p, v)
+	})
 }
 
 // GetPolicyVersion returns one version with its URL-encoded document.
 func (s *Service) GetPolicyVersion(_ context.Context, form url.Values) (any, error) {
-	id, err := versionIDParam.required(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	v, err := p.version(id)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyVersionResult{PolicyVersion: v.view(p, true)}, nil
+	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+		return &PolicyVersionResult{PolicyVersion: v.view(p, true)}, nil
+	})
 }
 
 // DeletePolicyVersion deletes a version other than the default.
 func (s *Service) DeletePolicyVersion(_ context.Context, form url.Values) (any, error) {
-	id, err := versionIDParam.required(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.version(id); err != nil {
-		return nil, err
-	}
-	if id == p.defaultID {
-		return nil, deleteConflict("Cannot delete the default version of a policy.")
-	}
-	p.versions = slices.DeleteFunc(p.versions, func(v *policyVersion) bool { return v.id == id })
-	return nil, nil
+	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+		if v.id == p.defaultID {
+			return nil, deleteConflict("Cannot delete the default version of a policy.")
+		}
+		p.versions = slices.DeleteFunc(p.versions, func(o *policyVersion) bool { return o == v })
+		return nil, nil
+	})
 }
 
 // ListPolicyVersions lists versions, newest first, without documents.
 func (s *Service) ListPolicyVersions(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]PolicyVersion, 0, len(p.versions))
-	for i := len(p.versions) - 1; i >= 0; i-- {
-		out = append(out, p.versions[i].view(p, false))
-	}
-	out, page, err := paginate(form, out)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyVersionList{Versions: out, Page: page}, nil
+	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+		out := make([]PolicyVersion, 0, len(p.versions))
+		for i := len(p.versions) - 1; i >= 0; i-- {
+			out = append(out, p.versions[i].view(p, false))
+		}
+		return pageOf(form, out, func(out []PolicyVersion, p Page) any { return &PolicyVersionList{Versions: out, Page: p} })
+	})
 }
 
 // SetDefaultPolicyVersion makes an existing version the one in force.
 func (s *Service) SetDefaultPolicyVersion(_ context.Context, form url.Values) (any, error) {
-	id, err := versionIDParam.required(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.version(id); err != nil {
-		return nil, err
-	}
-	p.setDefault(id, s.now())
-	return nil, nil
+	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+		p.setDefault(v.id, s.now())
+		return nil, nil
+	})
 }
 
 // ListEntitiesForPolicy lists the roles that attach a policy or use it as a boundary.
@@ -474,62 +430,30 @@ func (s *Service) ListEntitiesForPolicy(_ context.Context, form url.Values) (any
 	var out []PolicyRole
 	if filter == "" || filter == "Role" {
 		for _, r := range s.roles {
-			attached := usageFilter != permissionsBoundaryUse &&
-				slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) })
+			attached := usageFilter != permissionsBoundaryUse && r.attachment(arn) >= 0
 			bounded := usageFilter != permissionsPolicyUse && strings.EqualFold(r.boundary, arn)
 			if (attached || bounded) && strings.HasPrefix(r.path, prefix) {
 				out = append(out, PolicyRole{RoleName: r.name, RoleID: r.id})
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return key(out[i].RoleName) < key(out[j].RoleName) })
-	out, page, err := paginate(form, out)
-	if err != nil {
-		return nil, err
-	}
-	return &PolicyEntities{PolicyRoles: out, Page: page}, nil
+	sortByName(out, func(r PolicyRole) string { return r.RoleName })
+	return pageOf(form, out, func(out []PolicyRole, p Page) any { return &PolicyEntities{PolicyRoles: out, Page: p} })
 }
 
 // TagPolicy adds or overwrites tags on a customer managed policy.
 func (s *Service) TagPolicy(_ context.Context, form url.Values) (any, error) {
-	tags, err := tagsParam(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return nil, p.tags.add(tags)
+	return tagResource(s, form, s.policyParam)
 }
 
 // UntagPolicy removes tags from a customer managed policy.
 func (s *Service) UntagPolicy(_ context.Context, form url.Values) (any, error) {
-	keys, err := tagKeysParam(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	p.tags.remove(keys)
-	return nil, nil
+	return untagResource(s, form, s.policyParam)
 }
 
 // ListPolicyTags lists a customer managed policy's tags.
 func (s *Service) ListPolicyTags(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.policyParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return listTags(form, p.tags)
+	return listResourceTags(s, form, s.policyParam)
 }
 
 // PutRolePolicy creates or replaces an inline policy, within the role's aggregate quota.
@@ -542,23 +466,19 @@ func (s *Service) PutRolePolicy(_ context.Context, form url.Values) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	total := policySize(doc)
-	for k, p := range r.inline {
-		if k != key(name) {
-			total += policySize(p.document)
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		total := policySize(doc)
+		for k, p := range r.inline {
+			if k != key(name) {
+				total += policySize(p.document)
+			}
 		}
-	}
-	if total > roleInlineMaxSize {
-		return nil, limitExceeded("Maximum policy size of %d bytes exceeded for role %s", roleInlineMaxSize, r.name)
-	}
-	r.inline[key(name)] = inlinePolicy{name: name, document: doc}
-	return nil, nil
+		if total > roleInlineMaxSize {
+			return nil, limitExceeded("Maximum policy size of %d bytes exceeded for role %s", roleInlineMaxSize, r.name)
+		}
+		r.inline[key(name)] = inlinePolicy{name: name, document: doc}
+		return nil, nil
+	})
 }
 
 // inlineParam reads PolicyName and returns the role's inline policy; the caller holds s.mu.
@@ -603,22 +523,14 @@ func (s *Service) DeleteRolePolicy(_ context.Context, form url.Values) (any, err
 
 // ListRolePolicies lists the names of a role's inline policies.
 func (s *Service) ListRolePolicies(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(r.inline))
-	for _, p := range r.inline {
-		names = append(names, p.name)
-	}
-	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
-	names, page, err := paginate(form, names)
-	if err != nil {
-		return nil, err
-	}
-	return &RolePolicyNames{PolicyNames: names, Page: page}, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		names := make([]string, 0, len(r.inline))
+		for _, p := range r.inline {
+			names = append(names, p.name)
+		}
+		sortByName(names, func(n string) string { return n })
+		return pageOf(form, names, func(names []string, p Page) any { return &RolePolicyNames{PolicyNames: names, Page: p} })
+	})
 }
 
 // AttachRolePolicy attaches a managed policy; attaching it again changes nothing.
@@ -627,23 +539,19 @@ func (s *Service) AttachRolePolicy(_ context.Context, form url.Values) (any, err
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := s.attachable(arn); err != nil {
-		return nil, err
-	}
-	if slices.ContainsFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) }) {
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		if _, _, err := s.attachable(arn); err != nil {
+			return nil, err
+		}
+		if r.attachment(arn) >= 0 {
+			return nil, nil
+		}
+		if len(r.attached) >= maxAttachedPerRole {
+			return nil, limitExceeded("Cannot exceed quota for PoliciesPerRole: %d", maxAttachedPerRole)
+		}
+		r.attached = append(r.attached, arn)
 		return nil, nil
-	}
-	if len(r.attached) >= maxAttachedPerRole {
-		return nil, limitExceeded("Cannot exceed quota for PoliciesPerRole: %d", maxAttachedPerRole)
-	}
-	r.attached = append(r.attached, arn)
-	return nil, nil
+	})
 }
 
 // DetachRolePolicy detaches a managed policy.
@@ -655,18 +563,14 @@ func (s *Service) DetachRolePolicy(_ context.Context, form url.Values) (any, err
 	if _, err := parsePolicyARN(arn); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) })
-	if i < 0 {
-		return nil, noSuchEntity("Policy %s was not found.", arn)
-	}
-	r.attached = slices.Delete(r.attached, i, i+1)
-	return nil, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		i := r.attachment(arn)
+		if i < 0 {
+			return nil, noSuchEntity("Policy %s was not found.", arn)
+		}
+		r.attached = slices.Delete(r.attached, i, i+1)
+		return nil, nil
+	})
 }
 
 // ListAttachedRolePolicies lists a role's managed policies in attach order.
@@ -675,23 +579,17 @@ func (s *Service) ListAttachedRolePolicies(_ context.Context, form url.Values) (
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	var out []AttachedPolicy
-	for _, arn := range r.attached {
-		ref, err := parsePolicyARN(arn)
-		if err != nil || !strings.HasPrefix(ref.path, prefix) {
-			continue
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		var out []AttachedPolicy
+		for _, arn := range r.attached {
+			ref, err := parsePolicyARN(arn)
+			if err != nil || !strings.HasPrefix(ref.path, prefix) {
+				continue
+			}
+			out = append(out, AttachedPolicy{PolicyName: ref.name, PolicyArn: arn})
 		}
-		out = append(out, AttachedPolicy{PolicyName: ref.name, PolicyArn: arn})
-	}
-	out, page, err := paginate(form, out)
-	if err != nil {
-		return nil, err
-	}
-	return &AttachedPolicies{AttachedPolicies: out, Page: page}, nil
+		return pageOf(form, out, func(out []AttachedPolicy, p Page) any {
+			return &AttachedPolicies{AttachedPolicies: out, Page: p}
+		})
+	})
 }

@@ -3,7 +3,7 @@ package iam
 import (
 	"context"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -73,6 +73,11 @@ func (r *role) view(full bool) Role {
 		v.RoleLastUsed = &struct{}{}
 	}
 	return v
+}
+
+// attachment returns the index of a managed policy among the role's attachments, or -1.
+func (r *role) attachment(arn string) int {
+	return slices.IndexFunc(r.attached, func(a string) bool { return strings.EqualFold(a, arn) })
 }
 
 // role returns the named role; the caller holds s.mu.
@@ -168,31 +173,23 @@ func (s *Service) CreateRole(_ context.Context, form url.Values) (any, error) {
 
 // GetRole returns a role with its tags and permissions boundary.
 func (s *Service) GetRole(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return &RoleResult{Role: r.view(true)}, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		return &RoleResult{Role: r.view(true)}, nil
+	})
 }
 
 // DeleteRole deletes a role that has no inline policies and no attached policies left.
 func (s *Service) DeleteRole(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.inline) > 0 {
-		return nil, deleteConflict("Cannot delete entity, must delete policies first.")
-	}
-	if len(r.attached) > 0 {
-		return nil, deleteConflict("Cannot delete entity, must detach all policies first.")
-	}
-	delete(s.roles, key(r.name))
-	return nil, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		if len(r.inline) > 0 {
+			return nil, deleteConflict("Cannot delete entity, must delete policies first.")
+		}
+		if len(r.attached) > 0 {
+			return nil, deleteConflict("Cannot delete entity, must detach all policies first.")
+		}
+		delete(s.roles, key(r.name))
+		return nil, nil
+	})
 }
 
 // UpdateRole changes the description and the maximum session duration.
@@ -205,36 +202,27 @@ func (s *Service) UpdateRole(_ context.Context, form url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	if desc != nil {
-		r.description = desc
-	}
-	if maxSession != 0 {
-		r.maxSessionDuration = maxSession
-	}
-	return &struct{}{}, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		if desc != nil {
+			r.description = desc
+		}
+		if maxSession != 0 {
+			r.maxSessionDuration = maxSession
+		}
+		return &struct{}{}, nil
+	})
 }
 
 // UpdateRoleDescription sets the description and returns the role.
 func (s *Service) UpdateRoleDescription(_ context.Context, form url.Values) (any, error) {
-	p := descriptionParam
-	desc, err := p.required(form)
+	desc, err := descriptionParam.required(form)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	r.description = &desc
-	return &RoleResult{Role: r.view(true)}, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		r.description = &desc
+		return &RoleResult{Role: r.view(true)}, nil
+	})
 }
 
 // UpdateAssumeRolePolicy replaces the trust policy.
@@ -243,14 +231,10 @@ func (s *Service) UpdateAssumeRolePolicy(_ context.Context, form url.Values) (an
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	r.assumeRolePolicy = doc
-	return nil, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		r.assumeRolePolicy = doc
+		return nil, nil
+	})
 }
 
 // ListRoles lists roles by name, optionally under a path prefix.
@@ -267,82 +251,43 @@ func (s *Service) ListRoles(_ context.Context, form url.Values) (any, error) {
 			roles = append(roles, r.view(false))
 		}
 	}
-	sort.Slice(roles, func(i, j int) bool { return key(roles[i].RoleName) < key(roles[j].RoleName) })
-	roles, page, err := paginate(form, roles)
-	if err != nil {
-		return nil, err
-	}
-	return &RoleList{Roles: roles, Page: page}, nil
+	sortByName(roles, func(r Role) string { return r.RoleName })
+	return pageOf(form, roles, func(roles []Role, p Page) any { return &RoleList{Roles: roles, Page: p} })
 }
 
 // TagRole adds or overwrites tags.
 func (s *Service) TagRole(_ context.Context, form url.Values) (any, error) {
-	tags, err := tagsParam(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return nil, r.tags.add(tags)
+	return tagResource(s, form, s.roleParam)
 }
 
-// UntagRole removes tags; unknown keys are ignored, as in IAM.
+// UntagRole removes tags.
 func (s *Service) UntagRole(_ context.Context, form url.Values) (any, error) {
-	keys, err := tagKeysParam(form)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	r.tags.remove(keys)
-	return nil, nil
+	return untagResource(s, form, s.roleParam)
 }
 
 // ListRoleTags lists a role's tags.
 func (s *Service) ListRoleTags(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	return listTags(form, r.tags)
+	return listResourceTags(s, form, s.roleParam)
 }
 
 // PutRolePermissionsBoundary sets the role's permissions boundary.
 func (s *Service) PutRolePermissionsBoundary(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.boundaryParam(form)
-	if err != nil {
-		return nil, err
-	}
-	r.boundary = b
-	return nil, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		b, err := s.boundaryParam(form)
+		if err != nil {
+			return nil, err
+		}
+		r.boundary = b
+		return nil, nil
+	})
 }
 
 // DeleteRolePermissionsBoundary removes the role's permissions boundary.
 func (s *Service) DeleteRolePermissionsBoundary(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.roleParam(form)
-	if err != nil {
-		return nil, err
-	}
-	r.boundary = ""
-	return nil, nil
+	return locked(s, form, s.roleParam, func(r *role) (any, error) {
+		r.boundary = ""
+		return nil, nil
+	})
 }
 
 // boundaryParam reads PermissionsBoundary, which must name an attachable policy; the
@@ -369,13 +314,7 @@ type InstanceProfileList struct {
 
 // ListInstanceProfilesForRole returns no instance profiles for an existing role.
 func (s *Service) ListInstanceProfilesForRole(_ context.Context, form url.Values) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.roleParam(form); err != nil {
-		return nil, err
-	}
-	if _, _, err := paginate(form, []struct{}{}); err != nil {
-		return nil, err
-	}
-	return &InstanceProfileList{}, nil
+	return locked(s, form, s.roleParam, func(*role) (any, error) {
+		return pageOf(form, []struct{}{}, func([]struct{}, Page) any { return &InstanceProfileList{} })
+	})
 }

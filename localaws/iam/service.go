@@ -6,6 +6,8 @@ package iam
 import (
 	"crypto/rand"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -97,6 +99,24 @@ func uniqueID(prefix string) string {
 }
 
 func key(name string) string { return strings.ToLower(name) }
+
+// sortByName orders items by case-insensitive name, the order of IAM's lists.
+func sortByName[T any](items []T, name func(T) string) {
+	sort.Slice(items, func(i, j int) bool { return key(name(items[i])) < key(name(items[j])) })
+}
+
+// locked reads a resource from the form with find and runs fn on it, both under s.mu.
+// Parameters that need no lookup are read by the caller before, as IAM validates them first.
+func locked[T any](s *Service, form url.Values, find func(url.Values) (T, error),
+	fn func(T) (any, error)) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := find(form)
+	if err != nil {
+		return nil, err
+	}
+	return fn(v)
+}
 
 // The IAM error codes, with the HTTP status AWS documents for each.
 

@@ -2,8 +2,6 @@ package iam
 
 import (
 	"net/url"
-	"sort"
-	"strings"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
@@ -86,7 +84,7 @@ func (ts tagSet) list() []Tag {
 	for _, t := range ts {
 		out = append(out, t)
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Key) < strings.ToLower(out[j].Key) })
+	sortByName(out, func(t Tag) string { return t.Key })
 	return out
 }
 
@@ -110,10 +108,36 @@ type TagList struct {
 	Page
 }
 
-func listTags(form url.Values, ts tagSet) (any, error) {
-	tags, page, err := paginate(form, ts.list())
+// tagged is a resource that carries tags: a role or a customer managed policy.
+type tagged interface{ tagging() *tagSet }
+
+func (r *role) tagging() *tagSet          { return &r.tags }
+func (p *managedPolicy) tagging() *tagSet { return &p.tags }
+
+// tagResource serves TagRole and TagPolicy for the resource that find reads from the form.
+func tagResource[T tagged](s *Service, form url.Values, find func(url.Values) (T, error)) (any, error) {
+	tags, err := tagsParam(form)
 	if err != nil {
 		return nil, err
 	}
-	return &TagList{Tags: tags, Page: page}, nil
+	return locked(s, form, find, func(r T) (any, error) { return nil, r.tagging().add(tags) })
+}
+
+// untagResource serves UntagRole and UntagPolicy; unknown keys are ignored, as in IAM.
+func untagResource[T tagged](s *Service, form url.Values, find func(url.Values) (T, error)) (any, error) {
+	keys, err := tagKeysParam(form)
+	if err != nil {
+		return nil, err
+	}
+	return locked(s, form, find, func(r T) (any, error) {
+		r.tagging().remove(keys)
+		return nil, nil
+	})
+}
+
+// listResourceTags serves ListRoleTags and ListPolicyTags.
+func listResourceTags[T tagged](s *Service, form url.Values, find func(url.Values) (T, error)) (any, error) {
+	return locked(s, form, find, func(r T) (any, error) {
+		return pageOf(form, r.tagging().list(), func(tags []Tag, p Page) any { return &TagList{Tags: tags, Page: p} })
+	})
 }
