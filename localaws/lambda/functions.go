@@ -156,6 +156,26 @@ func (s *Service) lookupRequest(r *http.Request) (*function, *version, functionR
 	return f, v, ref, err
 }
 
+// withFunction runs fn under s.mu on the function and version that the request names.
+func (s *Service) withFunction(r *http.Request,
+	fn func(f *function, v *version, ref functionRef) (int, any, error)) (int, any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, v, ref, err := s.lookupRequest(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return fn(f, v, ref)
+}
+
+// checkRevision enforces the RevisionId a caller expects, when it names one.
+func checkRevision(want, have string) error {
+	if want != "" && want != have {
+		return preconditionFailed()
+	}
+	return nil
+}
+
 // onlyLatest refuses a qualifier on operations that change $LATEST.
 func onlyLatest(ref functionRef) error {
 	if ref.Qualifier != "" && ref.Qualifier != latestVersion {
@@ -544,32 +564,24 @@ func (s *Service) publish(f *function, description *string) *version {
 
 // GetFunction returns the configuration, the code location and the tags.
 func (s *Service) GetFunction(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := GetFunctionOutput{
-		Configuration: f.view(v, ref.Qualifier),
-		Code:          FunctionCodeLocation{RepositoryType: "S3", Location: s.env.BaseURL() + packagesURLPath + filepath.Base(v.zipPath)},
-		Tags:          maps.Clone(f.tags),
-	}
-	if ref.Qualifier == "" && f.reserved != nil {
-		out.Concurrency = &Concurrency{ReservedConcurrentExecutions: intPtr(*f.reserved)}
-	}
-	return http.StatusOK, out, nil
+	return s.withFunction(r, func(f *function, v *version, ref functionRef) (int, any, error) {
+		out := GetFunctionOutput{
+			Configuration: f.view(v, ref.Qualifier),
+			Code:          FunctionCodeLocation{RepositoryType: "S3", Location: s.env.BaseURL() + packagesURLPath + filepath.Base(v.zipPath)},
+			Tags:          maps.Clone(f.tags),
+		}
+		if ref.Qualifier == "" && f.reserved != nil {
+			out.Concurrency = &Concurrency{ReservedConcurrentExecutions: intPtr(*f.reserved)}
+		}
+		return http.StatusOK, out, nil
+	})
 }
 
 // GetFunctionConfiguration returns one version's configuration.
 func (s *Service) GetFunctionConfiguration(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, f.view(v, ref.Qualifier), nil
+	return s.withFunction(r, func(f *function, v *version, ref functionRef) (int, any, error) {
+		return http.StatusOK, f.view(v, ref.Qualifier), nil
+	})
 }
 
 // UpdateFunctionConfiguration changes $LATEST; TenancyConfig is immutable.
@@ -600,16 +612,7 @@ func (s *Service) UpdateFunctionConfiguration(r *http.Request) (int, any, error)
 		return 0, nil, err
 	}
 
-	out, err := func() (FunctionConfiguration, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		f, _, err := s.lookup(ref)
-		if err != nil {
-			return FunctionConfiguration{}, err
-		}
-		if in.RevisionID != "" && in.RevisionID != f.latest.cfg.RevisionID {
-			return FunctionConfiguration{}, preconditionFailed()
-		}
+	return s.updateLatest(ref, in.RevisionID, false, func(f *function) (FunctionConfiguration, error) {
 		cfg := f.latest.cfg
 		if err := fields.apply(&cfg); err != nil {
 			return FunctionConfiguration{}, err
@@ -617,11 +620,32 @@ func (s *Service) UpdateFunctionConfiguration(r *http.Request) (int, any, error)
 		s.startUpdate(&cfg)
 		f.latest.cfg = cfg
 		return f.view(f.latest, ""), nil
+	})
+}
+
+// updateLatest runs update on the function under s.mu once the caller's expected RevisionId
+// matches $LATEST, then drains the function's execution environments so that the next
+// invoke sees the change; a dry run changes nothing and keeps them.
+func (s *Service) updateLatest(ref functionRef, revisionID string, dryRun bool,
+	update func(*function) (FunctionConfiguration, error)) (int, any, error) {
+	out, err := func() (FunctionConfiguration, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		f, _, err := s.lookup(ref)
+		if err != nil {
+			return FunctionConfiguration{}, err
+		}
+		if err := checkRevision(revisionID, f.latest.cfg.RevisionID); err != nil {
+			return FunctionConfiguration{}, err
+		}
+		return update(f)
 	}()
 	if err != nil {
 		return 0, nil, err
 	}
-	s.pool.Drain(ref.Name)
+	if !dryRun {
+		s.pool.Drain(ref.Name)
+	}
 	return http.StatusOK, out, nil
 }
 
@@ -656,16 +680,7 @@ func (s *Service) UpdateFunctionCode(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := func() (FunctionConfiguration, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		f, _, err := s.lookup(ref)
-		if err != nil {
-			return FunctionConfiguration{}, err
-		}
-		if in.RevisionID != "" && in.RevisionID != f.latest.cfg.RevisionID {
-			return FunctionConfiguration{}, preconditionFailed()
-		}
+	return s.updateLatest(ref, in.RevisionID, in.DryRun, func(f *function) (FunctionConfiguration, error) {
 		cfg := f.latest.cfg
 		cfg.CodeSha256, cfg.CodeSize = pkg.sha256, pkg.size
 		if len(in.Architectures) > 0 {
@@ -681,14 +696,7 @@ func (s *Service) UpdateFunctionCode(r *http.Request) (int, any, error) {
 			return f.view(v, v.cfg.Version), nil
 		}
 		return f.view(f.latest, ""), nil
-	}()
-	if err != nil {
-		return 0, nil, err
-	}
-	if !in.DryRun {
-		s.pool.Drain(ref.Name)
-	}
-	return http.StatusOK, out, nil
+	})
 }
 
 // DeleteFunction deletes the function, or one published version with ?Qualifier.
@@ -747,11 +755,9 @@ func (s *Service) ListFunctions(r *http.Request) (int, any, error) {
 		}
 	}
 	s.mu.Unlock()
-	items, next, err := page(all, q.Get("Marker"), maxItems)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, ListFunctionsOutput{Functions: items, NextMarker: next}, nil
+	return pageOutput(r, all, maxItems, func(items []FunctionConfiguration, next *string) any {
+		return ListFunctionsOutput{Functions: items, NextMarker: next}
+	})
 }
 
 // PublishVersion publishes $LATEST.
@@ -760,24 +766,20 @@ func (s *Service) PublishVersion(r *http.Request) (int, any, error) {
 	if err := protocol.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, _, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := onlyLatest(ref); err != nil {
-		return 0, nil, err
-	}
-	if in.RevisionID != "" && in.RevisionID != f.latest.cfg.RevisionID {
-		return 0, nil, preconditionFailed()
-	}
-	if in.CodeSha256 != "" && in.CodeSha256 != f.latest.cfg.CodeSha256 {
-		return 0, nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST.",
-			in.CodeSha256, f.latest.cfg.CodeSha256)
-	}
-	v := s.publish(f, in.Description)
-	return http.StatusCreated, f.view(v, v.cfg.Version), nil
+	return s.withFunction(r, func(f *function, _ *version, ref functionRef) (int, any, error) {
+		if err := onlyLatest(ref); err != nil {
+			return 0, nil, err
+		}
+		if err := checkRevision(in.RevisionID, f.latest.cfg.RevisionID); err != nil {
+			return 0, nil, err
+		}
+		if in.CodeSha256 != "" && in.CodeSha256 != f.latest.cfg.CodeSha256 {
+			return 0, nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST.",
+				in.CodeSha256, f.latest.cfg.CodeSha256)
+		}
+		v := s.publish(f, in.Description)
+		return http.StatusCreated, f.view(v, v.cfg.Version), nil
+	})
 }
 
 // ListVersionsByFunction lists $LATEST first, then the published versions in order, so
@@ -787,47 +789,32 @@ func (s *Service) ListVersionsByFunction(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	f, _, ref, err := s.lookupRequest(r)
-	if err != nil {
-		s.mu.Unlock()
-		return 0, nil, err
-	}
-	if err := onlyLatest(ref); err != nil {
-		s.mu.Unlock()
-		return 0, nil, err
-	}
-	all := []FunctionConfiguration{f.view(f.latest, latestVersion)}
-	for _, v := range f.published {
-		all = append(all, f.view(v, v.cfg.Version))
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, r.URL.Query().Get("Marker"), maxItems)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, ListVersionsByFunctionOutput{Versions: items, NextMarker: next}, nil
+	return s.withFunction(r, func(f *function, _ *version, ref functionRef) (int, any, error) {
+		if err := onlyLatest(ref); err != nil {
+			return 0, nil, err
+		}
+		all := []FunctionConfiguration{f.view(f.latest, latestVersion)}
+		for _, v := range f.published {
+			all = append(all, f.view(v, v.cfg.Version))
+		}
+		return pageOutput(r, all, maxItems, func(items []FunctionConfiguration, next *string) any {
+			return ListVersionsByFunctionOutput{Versions: items, NextMarker: next}
+		})
+	})
 }
 
 // GetFunctionCodeSigningConfig reports no code signing configuration.
 func (s *Service) GetFunctionCodeSigningConfig(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, _, _, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, CodeSigningConfigOutput{FunctionName: f.name}, nil
+	return s.withFunction(r, func(f *function, _ *version, _ functionRef) (int, any, error) {
+		return http.StatusOK, CodeSigningConfigOutput{FunctionName: f.name}, nil
+	})
 }
 
 // DeleteFunctionCodeSigningConfig has nothing to remove.
 func (s *Service) DeleteFunctionCodeSigningConfig(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, _, _, err := s.lookupRequest(r); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusNoContent, nil, nil
+	return s.withFunction(r, func(*function, *version, functionRef) (int, any, error) {
+		return http.StatusNoContent, nil, nil
+	})
 }
 
 // reservedTotal sums the reserved concurrency of every function but except; the caller holds s.mu.
@@ -855,47 +842,35 @@ func (s *Service) PutFunctionConcurrency(r *http.Request) (int, any, error) {
 	if err := errs.err(); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, _, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if ref.Qualifier != "" {
-		return 0, nil, invalidParameter("Reserved concurrency applies to the function, not to a version or alias.")
-	}
-	if s.reservedTotal(f)+*in.ReservedConcurrentExecutions > accountConcurrency-minUnreserved {
-		return 0, nil, invalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", minUnreserved)
-	}
-	f.reserved = intPtr(*in.ReservedConcurrentExecutions)
-	return http.StatusOK, Concurrency{ReservedConcurrentExecutions: intPtr(*f.reserved)}, nil
+	return s.withFunction(r, func(f *function, _ *version, ref functionRef) (int, any, error) {
+		if ref.Qualifier != "" {
+			return 0, nil, invalidParameter("Reserved concurrency applies to the function, not to a version or alias.")
+		}
+		if s.reservedTotal(f)+*in.ReservedConcurrentExecutions > accountConcurrency-minUnreserved {
+			return 0, nil, invalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", minUnreserved)
+		}
+		f.reserved = intPtr(*in.ReservedConcurrentExecutions)
+		return http.StatusOK, Concurrency{ReservedConcurrentExecutions: intPtr(*f.reserved)}, nil
+	})
 }
 
 // GetFunctionConcurrency returns the reservation, or an empty body when there is none.
 func (s *Service) GetFunctionConcurrency(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, _, _, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := Concurrency{}
-	if f.reserved != nil {
-		out.ReservedConcurrentExecutions = intPtr(*f.reserved)
-	}
-	return http.StatusOK, out, nil
+	return s.withFunction(r, func(f *function, _ *version, _ functionRef) (int, any, error) {
+		out := Concurrency{}
+		if f.reserved != nil {
+			out.ReservedConcurrentExecutions = intPtr(*f.reserved)
+		}
+		return http.StatusOK, out, nil
+	})
 }
 
 // DeleteFunctionConcurrency removes the reservation.
 func (s *Service) DeleteFunctionConcurrency(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, _, _, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	f.reserved = nil
-	return http.StatusNoContent, nil, nil
+	return s.withFunction(r, func(f *function, _ *version, _ functionRef) (int, any, error) {
+		f.reserved = nil
+		return http.StatusNoContent, nil, nil
+	})
 }
 
 // GetAccountSettings reports the default quotas and this account's usage.

@@ -34,35 +34,46 @@ func (s *Service) writeEventInvokeConfig(r *http.Request, replace bool) (int, an
 	if err := in.validate(); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	cfg := v.invokeConfig
-	if cfg == nil && !replace {
-		return 0, nil, resourceNotFound("The function %s doesn't have an EventInvokeConfig", f.resourceARN(qualifierOrLatest(ref)))
-	}
-	if cfg == nil || replace {
-		cfg = &EventInvokeConfig{}
-	}
-	next := *cfg
-	next.FunctionArn = f.resourceARN(qualifierOrLatest(ref))
-	next.LastModified = protocol.EpochSeconds{Time: s.env.Clock.Now()}
-	if replace || in.MaximumRetryAttempts != nil {
-		next.MaximumRetryAttempts = in.MaximumRetryAttempts
-	}
-	if replace || in.MaximumEventAgeInSeconds != nil {
-		next.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
-	}
-	if in.DestinationConfig != nil {
-		next.DestinationConfig = normalizeDestinations(*in.DestinationConfig)
-	} else if replace {
-		next.DestinationConfig = normalizeDestinations(DestinationConfig{})
-	}
-	v.invokeConfig = &next
-	return http.StatusOK, next, nil
+	return s.withFunction(r, func(f *function, v *version, ref functionRef) (int, any, error) {
+		cfg := v.invokeConfig
+		if cfg == nil && !replace {
+			return 0, nil, noEventInvokeConfig(f, ref)
+		}
+		if cfg == nil || replace {
+			cfg = &EventInvokeConfig{}
+		}
+		next := *cfg
+		next.FunctionArn = f.resourceARN(qualifierOrLatest(ref))
+		next.LastModified = protocol.EpochSeconds{Time: s.env.Clock.Now()}
+		if replace || in.MaximumRetryAttempts != nil {
+			next.MaximumRetryAttempts = in.MaximumRetryAttempts
+		}
+		if replace || in.MaximumEventAgeInSeconds != nil {
+			next.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
+		}
+		if in.DestinationConfig != nil {
+			next.DestinationConfig = normalizeDestinations(*in.DestinationConfig)
+		} else if replace {
+			next.DestinationConfig = normalizeDestinations(DestinationConfig{})
+		}
+		v.invokeConfig = &next
+		return http.StatusOK, next, nil
+	})
+}
+
+func noEventInvokeConfig(f *function, ref functionRef) error {
+	return resourceNotFound("The function %s doesn't have an EventInvokeConfig", f.resourceARN(qualifierOrLatest(ref)))
+}
+
+// withEventInvokeConfig runs fn under s.mu on the version the request names, which must
+// have an EventInvokeConfig.
+func (s *Service) withEventInvokeConfig(r *http.Request, fn func(*version) (int, any, error)) (int, any, error) {
+	return s.withFunction(r, func(f *function, v *version, ref functionRef) (int, any, error) {
+		if v.invokeConfig == nil {
+			return 0, nil, noEventInvokeConfig(f, ref)
+		}
+		return fn(v)
+	})
 }
 
 // normalizeDestinations renders absent destinations as empty objects, as AWS does.
@@ -95,31 +106,17 @@ func (s *Service) UpdateFunctionEventInvokeConfig(r *http.Request) (int, any, er
 
 // GetFunctionEventInvokeConfig returns a version's async settings, or 404.
 func (s *Service) GetFunctionEventInvokeConfig(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if v.invokeConfig == nil {
-		return 0, nil, resourceNotFound("The function %s doesn't have an EventInvokeConfig", f.resourceARN(qualifierOrLatest(ref)))
-	}
-	return http.StatusOK, *v.invokeConfig, nil
+	return s.withEventInvokeConfig(r, func(v *version) (int, any, error) {
+		return http.StatusOK, *v.invokeConfig, nil
+	})
 }
 
 // DeleteFunctionEventInvokeConfig removes a version's async settings.
 func (s *Service) DeleteFunctionEventInvokeConfig(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if v.invokeConfig == nil {
-		return 0, nil, resourceNotFound("The function %s doesn't have an EventInvokeConfig", f.resourceARN(qualifierOrLatest(ref)))
-	}
-	v.invokeConfig = nil
-	return http.StatusNoContent, nil, nil
+	return s.withEventInvokeConfig(r, func(v *version) (int, any, error) {
+		v.invokeConfig = nil
+		return http.StatusNoContent, nil, nil
+	})
 }
 
 // ListFunctionEventInvokeConfigs lists the configs of every version of a function.
@@ -128,24 +125,17 @@ func (s *Service) ListFunctionEventInvokeConfigs(r *http.Request) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	f, _, _, err := s.lookupRequest(r)
-	if err != nil {
-		s.mu.Unlock()
-		return 0, nil, err
-	}
-	all := []EventInvokeConfig{}
-	for _, v := range append([]*version{f.latest}, f.published...) {
-		if v.invokeConfig != nil {
-			all = append(all, *v.invokeConfig)
+	return s.withFunction(r, func(f *function, _ *version, _ functionRef) (int, any, error) {
+		all := []EventInvokeConfig{}
+		for _, v := range append([]*version{f.latest}, f.published...) {
+			if v.invokeConfig != nil {
+				all = append(all, *v.invokeConfig)
+			}
 		}
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, r.URL.Query().Get("Marker"), maxItems)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, ListEventInvokeConfigsOutput{FunctionEventInvokeConfigs: items, NextMarker: next}, nil
+		return pageOutput(r, all, maxItems, func(items []EventInvokeConfig, next *string) any {
+			return ListEventInvokeConfigsOutput{FunctionEventInvokeConfigs: items, NextMarker: next}
+		})
+	})
 }
 
 // eventInvokeConfigFor is the async.ConfigFunc: the version's settings over AWS's defaults.

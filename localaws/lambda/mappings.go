@@ -343,9 +343,7 @@ func (s *Service) ListEventSourceMappings(r *http.Request) (int, any, error) {
 	}
 	s.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool { return all[i].UUID < all[j].UUID })
-	items, next, err := page(all, q.Get("Marker"), maxItems)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, ListEventSourceMappingsOutput{EventSourceMappings: items, NextMarker: next}, nil
+	return pageOutput(r, all, maxItems, func(items []EventSourceMappingConfiguration, next *string) any {
+		return ListEventSourceMappingsOutput{EventSourceMappings: items, NextMarker: next}
+	})
 }

@@ -89,67 +89,55 @@ func (s *Service) AddPermission(r *http.Request) (int, any, error) {
 		setCond("Bool", "lambda:InvokedViaFunctionUrl", "true")
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, v, ref, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if in.RevisionID != "" && in.RevisionID != v.cfg.RevisionID {
-		return 0, nil, preconditionFailed()
-	}
-	if slices.ContainsFunc(v.policy, func(st PolicyStatement) bool { return st.Sid == in.StatementID }) {
-		return 0, nil, resourceConflict("The statement id (%s) provided already exists. Please choose a new statement id, or remove the existing statement.", in.StatementID)
-	}
-	st := PolicyStatement{Sid: in.StatementID, Effect: "Allow", Principal: principal, Action: in.Action,
-		Resource: f.resourceARN(ref.Qualifier)}
-	if len(cond) > 0 {
-		st.Condition = cond
-	}
-	v.policy = append(v.policy, st)
-	v.cfg.RevisionID = core.NewUUID()
-	b, err := json.Marshal(st)
-	if err != nil {
-		return 0, nil, protocol.Internal(err)
-	}
-	return http.StatusCreated, AddPermissionOutput{Statement: string(b)}, nil
+	return s.withFunction(r, func(f *function, v *version, ref functionRef) (int, any, error) {
+		if err := checkRevision(in.RevisionID, v.cfg.RevisionID); err != nil {
+			return 0, nil, err
+		}
+		if slices.ContainsFunc(v.policy, func(st PolicyStatement) bool { return st.Sid == in.StatementID }) {
+			return 0, nil, resourceConflict("The statement id (%s) provided already exists. Please choose a new statement id, or remove the existing statement.", in.StatementID)
+		}
+		st := PolicyStatement{Sid: in.StatementID, Effect: "Allow", Principal: principal, Action: in.Action,
+			Resource: f.resourceARN(ref.Qualifier)}
+		if len(cond) > 0 {
+			st.Condition = cond
+		}
+		v.policy = append(v.policy, st)
+		v.cfg.RevisionID = core.NewUUID()
+		b, err := json.Marshal(st)
+		if err != nil {
+			return 0, nil, protocol.Internal(err)
+		}
+		return http.StatusCreated, AddPermissionOutput{Statement: string(b)}, nil
+	})
 }
 
 // GetPolicy returns the resource policy as a JSON string; no statements is a 404.
 func (s *Service) GetPolicy(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v, _, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if len(v.policy) == 0 {
-		return 0, nil, resourceNotFound("The resource you requested does not exist.")
-	}
-	b, err := json.Marshal(PolicyDocument{Version: "2012-10-17", ID: "default", Statement: v.policy})
-	if err != nil {
-		return 0, nil, protocol.Internal(err)
-	}
-	return http.StatusOK, GetPolicyOutput{Policy: string(b), RevisionID: v.cfg.RevisionID}, nil
+	return s.withFunction(r, func(_ *function, v *version, _ functionRef) (int, any, error) {
+		if len(v.policy) == 0 {
+			return 0, nil, resourceNotFound("The resource you requested does not exist.")
+		}
+		b, err := json.Marshal(PolicyDocument{Version: "2012-10-17", ID: "default", Statement: v.policy})
+		if err != nil {
+			return 0, nil, protocol.Internal(err)
+		}
+		return http.StatusOK, GetPolicyOutput{Policy: string(b), RevisionID: v.cfg.RevisionID}, nil
+	})
 }
 
 // RemovePermission removes one statement by its Sid.
 func (s *Service) RemovePermission(r *http.Request) (int, any, error) {
 	sid := r.PathValue("StatementId")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v, _, err := s.lookupRequest(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if rev := r.URL.Query().Get("RevisionId"); rev != "" && rev != v.cfg.RevisionID {
-		return 0, nil, preconditionFailed()
-	}
-	i := slices.IndexFunc(v.policy, func(st PolicyStatement) bool { return st.Sid == sid })
-	if i < 0 {
-		return 0, nil, resourceNotFound("Statement %s is not found in resource policy.", strings.TrimSpace(sid))
-	}
-	v.policy = slices.Delete(v.policy, i, i+1)
-	v.cfg.RevisionID = core.NewUUID()
-	return http.StatusNoContent, nil, nil
+	return s.withFunction(r, func(_ *function, v *version, _ functionRef) (int, any, error) {
+		if err := checkRevision(r.URL.Query().Get("RevisionId"), v.cfg.RevisionID); err != nil {
+			return 0, nil, err
+		}
+		i := slices.IndexFunc(v.policy, func(st PolicyStatement) bool { return st.Sid == sid })
+		if i < 0 {
+			return 0, nil, resourceNotFound("Statement %s is not found in resource policy.", strings.TrimSpace(sid))
+		}
+		v.policy = slices.Delete(v.policy, i, i+1)
+		v.cfg.RevisionID = core.NewUUID()
+		return http.StatusNoContent, nil, nil
+	})
 }

@@ -39,13 +39,20 @@ func (s *Service) taggable(arn string) (map[string]string, error) {
 
 // ListTags lists the tags of a function or event source mapping.
 func (s *Service) ListTags(r *http.Request) (int, any, error) {
+	return s.withTags(r, func(tags map[string]string) (int, any, error) {
+		return http.StatusOK, TagsOutput{Tags: maps.Clone(tags)}, nil
+	})
+}
+
+// withTags runs fn under s.mu on the tags of the request's {Resource}.
+func (s *Service) withTags(r *http.Request, fn func(map[string]string) (int, any, error)) (int, any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tags, err := s.taggable(r.PathValue("Resource"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, TagsOutput{Tags: maps.Clone(tags)}, nil
+	return fn(tags)
 }
 
 // TagResource adds or overwrites tags.
@@ -62,26 +69,18 @@ func (s *Service) TagResource(r *http.Request) (int, any, error) {
 	if err := errs.err(); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.taggable(r.PathValue("Resource"))
-	if err != nil {
-		return 0, nil, err
-	}
-	maps.Copy(tags, in.Tags)
-	return http.StatusNoContent, nil, nil
+	return s.withTags(r, func(tags map[string]string) (int, any, error) {
+		maps.Copy(tags, in.Tags)
+		return http.StatusNoContent, nil, nil
+	})
 }
 
 // UntagResource removes the ?tagKeys.
 func (s *Service) UntagResource(r *http.Request) (int, any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.taggable(r.PathValue("Resource"))
-	if err != nil {
-		return 0, nil, err
-	}
-	for _, k := range r.URL.Query()["tagKeys"] {
-		delete(tags, k)
-	}
-	return http.StatusNoContent, nil, nil
+	return s.withTags(r, func(tags map[string]string) (int, any, error) {
+		for _, k := range r.URL.Query()["tagKeys"] {
+			delete(tags, k)
+		}
+		return http.StatusNoContent, nil, nil
+	})
 }

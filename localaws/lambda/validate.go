@@ -165,6 +165,15 @@ func page[T any](items []T, marker string, max int) ([]T, *string, error) {
 	return items[start:end], &next, nil
 }
 
+// pageOutput cuts the page after the request's Marker and wraps it in its List* output.
+func pageOutput[T any](r *http.Request, items []T, max int, wrap func([]T, *string) any) (int, any, error) {
+	items, next, err := page(items, r.URL.Query().Get("Marker"), max)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, wrap(items, next), nil
+}
+
 // validateTenantID applies the Invoke API's TenantId constraints (1-256 characters of
 // [a-zA-Z0-9._:/=+-@ ]).
 func validateTenantID(id string) error {
