@@ -23,13 +23,24 @@ type CreateEventBusInput struct {
 	Tags             []Tag
 }
 
-// CreateEventBusOutput echoes what was configured, as AWS does.
-type CreateEventBusOutput struct {
-	EventBusArn      string
+// BusConfig is the configuration of a bus that CreateEventBus, DescribeEventBus and
+// UpdateEventBus return.
+type BusConfig struct {
 	Description      *string           `json:",omitempty"`
 	KmsKeyIdentifier *string           `json:",omitempty"`
 	DeadLetterConfig *DeadLetterConfig `json:",omitempty"`
 	LogConfig        *LogConfig        `json:",omitempty"`
+}
+
+func (b *bus) config() BusConfig {
+	return BusConfig{Description: b.description, KmsKeyIdentifier: b.kmsKeyIdentifier,
+		DeadLetterConfig: b.deadLetterConfig, LogConfig: b.logConfig}
+}
+
+// CreateEventBusOutput echoes what was configured, as AWS does.
+type CreateEventBusOutput struct {
+	EventBusArn string
+	BusConfig
 }
 
 // CreateEventBus creates a custom bus.
@@ -67,8 +78,7 @@ func (s *Service) CreateEventBus(_ context.Context, in *CreateEventBusInput) (*C
 		deadLetterConfig: in.DeadLetterConfig, logConfig: in.LogConfig, created: now, modified: now, tags: tags,
 		rules: map[string]*rule{}}
 	s.buses[name] = b
-	return &CreateEventBusOutput{EventBusArn: b.arn, Description: b.description,
-		KmsKeyIdentifier: b.kmsKeyIdentifier, DeadLetterConfig: b.deadLetterConfig, LogConfig: b.logConfig}, nil
+	return &CreateEventBusOutput{EventBusArn: b.arn, BusConfig: b.config()}, nil
 }
 
 func validateBusSettings(description *string, dlq *DeadLetterConfig) error {
@@ -90,12 +100,9 @@ type DescribeEventBusInput struct {
 
 // DescribeEventBusOutput describes a bus.
 type DescribeEventBusOutput struct {
-	Name             string
-	Arn              string
-	Description      *string                `json:",omitempty"`
-	KmsKeyIdentifier *string                `json:",omitempty"`
-	DeadLetterConfig *DeadLetterConfig      `json:",omitempty"`
-	LogConfig        *LogConfig             `json:",omitempty"`
+	Name string
+	Arn  string
+	BusConfig
 	CreationTime     *protocol.EpochSeconds `json:",omitempty"`
 	LastModifiedTime *protocol.EpochSeconds `json:",omitempty"`
 }
@@ -116,8 +123,7 @@ func (s *Service) DescribeEventBus(_ context.Context, in *DescribeEventBusInput)
 }
 
 func (b *bus) describe() *DescribeEventBusOutput {
-	return &DescribeEventBusOutput{Name: b.name, Arn: b.arn, Description: b.description,
-		KmsKeyIdentifier: b.kmsKeyIdentifier, DeadLetterConfig: b.deadLetterConfig, LogConfig: b.logConfig,
+	return &DescribeEventBusOutput{Name: b.name, Arn: b.arn, BusConfig: b.config(),
 		CreationTime: protocol.Epoch(b.created), LastModifiedTime: protocol.Epoch(b.modified)}
 }
 
@@ -132,12 +138,9 @@ type UpdateEventBusInput struct {
 
 // UpdateEventBusOutput is the bus after the update.
 type UpdateEventBusOutput struct {
-	Arn              string
-	Name             string
-	Description      *string           `json:",omitempty"`
-	KmsKeyIdentifier *string           `json:",omitempty"`
-	DeadLetterConfig *DeadLetterConfig `json:",omitempty"`
-	LogConfig        *LogConfig        `json:",omitempty"`
+	Arn  string
+	Name string
+	BusConfig
 }
 
 // UpdateEventBus changes the members that are present; an empty Description clears
@@ -178,8 +181,7 @@ func (s *Service) UpdateEventBus(_ context.Context, in *UpdateEventBusInput) (*U
 		b.logConfig = in.LogConfig
 	}
 	b.modified = s.env.Clock.Now()
-	return &UpdateEventBusOutput{Arn: b.arn, Name: b.name, Description: b.description,
-		KmsKeyIdentifier: b.kmsKeyIdentifier, DeadLetterConfig: b.deadLetterConfig, LogConfig: b.logConfig}, nil
+	return &UpdateEventBusOutput{Arn: b.arn, Name: b.name, BusConfig: b.config()}, nil
 }
 
 // DeleteEventBusInput is the DeleteEventBus request.
@@ -227,22 +229,22 @@ type ListEventBusesOutput struct {
 // ListEventBuses lists buses whose name starts with NamePrefix.
 func (s *Service) ListEventBuses(_ context.Context, in *ListEventBusesInput) (*ListEventBusesOutput, error) {
 	prefix := aws.ToString(in.NamePrefix)
-	s.mu.Lock()
-	var all []EventBusSummary
-	for _, name := range sortedNames(s.buses) {
-		if !strings.HasPrefix(name, prefix) {
-			continue
+	buses, next, err := listPage(s, in.NextToken, in.Limit, func() ([]EventBusSummary, error) {
+		var all []EventBusSummary
+		for _, name := range sortedNames(s.buses) {
+			if !strings.HasPrefix(name, prefix) {
+				continue
+			}
+			b := s.buses[name]
+			all = append(all, EventBusSummary{Name: b.name, Arn: b.arn, Description: b.description,
+				CreationTime: protocol.Epoch(b.created), LastModifiedTime: protocol.Epoch(b.modified)})
 		}
-		b := s.buses[name]
-		all = append(all, EventBusSummary{Name: b.name, Arn: b.arn, Description: b.description,
-			CreationTime: protocol.Epoch(b.created), LastModifiedTime: protocol.Epoch(b.modified)})
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, in.NextToken, in.Limit)
+		return all, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &ListEventBusesOutput{EventBuses: nonNil(items), NextToken: next}, nil
+	return &ListEventBusesOutput{EventBuses: buses, NextToken: next}, nil
 }
 
 func sortedNames[T any](m map[string]T) []string {

@@ -144,23 +144,10 @@ type RuleNameInput struct {
 	EventBusName *string
 }
 
-// DescribeRuleOutput describes a rule.
+// DescribeRuleOutput describes a rule: its ListRules entry and the account that made it.
 type DescribeRuleOutput struct {
-	Name               string
-	Arn                string
-	EventPattern       *string `json:",omitempty"`
-	ScheduleExpression *string `json:",omitempty"`
-	State              string
-	Description        *string `json:",omitempty"`
-	RoleArn            *string `json:",omitempty"`
-	EventBusName       string
-	CreatedBy          string
-}
-
-func (s *Service) describeRule(r *rule) DescribeRuleOutput {
-	return DescribeRuleOutput{Name: r.name, Arn: r.arn, EventPattern: r.eventPattern,
-		ScheduleExpression: r.scheduleExpression, State: r.state, Description: r.description, RoleArn: r.roleArn,
-		EventBusName: r.busName, CreatedBy: s.env.Account}
+	RuleSummary
+	CreatedBy string
 }
 
 // DescribeRule describes one rule.
@@ -168,14 +155,9 @@ func (s *Service) DescribeRule(_ context.Context, in *RuleNameInput) (*DescribeR
 	if err := required("name", in.Name); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, r, err := s.lookupRule(in.EventBusName, *in.Name)
-	if err != nil {
-		return nil, err
-	}
-	out := s.describeRule(r)
-	return &out, nil
+	return inRule(s, in.EventBusName, *in.Name, func(r *rule) (*DescribeRuleOutput, error) {
+		return &DescribeRuleOutput{RuleSummary: r.summary(), CreatedBy: s.env.Account}, nil
+	})
 }
 
 // EnableRule sets the rule's state to ENABLED.
@@ -192,14 +174,11 @@ func (s *Service) setState(in *RuleNameInput, state string) error {
 	if err := required("name", in.Name); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, r, err := s.lookupRule(in.EventBusName, *in.Name)
-	if err != nil {
-		return err
-	}
-	r.state = state
-	return nil
+	_, err := inRule(s, in.EventBusName, *in.Name, func(r *rule) (*struct{}, error) {
+		r.state = state
+		return nil, nil
+	})
+	return err
 }
 
 // DeleteRuleInput is the DeleteRule request.
@@ -239,7 +218,7 @@ type ListRulesInput struct {
 	Limit        *int32
 }
 
-// RuleSummary is one entry of ListRules.
+// RuleSummary is one entry of ListRules, and most of DescribeRule.
 type RuleSummary struct {
 	Name               string
 	Arn                string
@@ -263,28 +242,29 @@ func (s *Service) ListRules(_ context.Context, in *ListRulesInput) (*ListRulesOu
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	b, err := s.lookupBus(busName)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	var all []RuleSummary
-	for _, name := range sortedNames(b.rules) {
-		if !strings.HasPrefix(name, aws.ToString(in.NamePrefix)) {
-			continue
+	rules, next, err := listPage(s, in.NextToken, in.Limit, func() ([]RuleSummary, error) {
+		b, err := s.lookupBus(busName)
+		if err != nil {
+			return nil, err
 		}
-		r := b.rules[name]
-		all = append(all, RuleSummary{Name: r.name, Arn: r.arn, EventPattern: r.eventPattern,
-			ScheduleExpression: r.scheduleExpression, State: r.state, Description: r.description,
-			RoleArn: r.roleArn, EventBusName: r.busName})
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, in.NextToken, in.Limit)
+		var all []RuleSummary
+		for _, name := range sortedNames(b.rules) {
+			if strings.HasPrefix(name, aws.ToString(in.NamePrefix)) {
+				all = append(all, b.rules[name].summary())
+			}
+		}
+		return all, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &ListRulesOutput{Rules: nonNil(items), NextToken: next}, nil
+	return &ListRulesOutput{Rules: rules, NextToken: next}, nil
+}
+
+func (r *rule) summary() RuleSummary {
+	return RuleSummary{Name: r.name, Arn: r.arn, EventPattern: r.eventPattern,
+		ScheduleExpression: r.scheduleExpression, State: r.state, Description: r.description,
+		RoleArn: r.roleArn, EventBusName: r.busName}
 }
 
 // TestEventPatternInput is the TestEventPattern request.

@@ -151,6 +151,33 @@ func (s *Service) lookupRule(busParam *string, name string) (*bus, *rule, error)
 	return b, r, nil
 }
 
+// inRule runs fn under s.mu on the named rule of the bus that busParam names.
+func inRule[T any](s *Service, busParam *string, name string, fn func(*rule) (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, r, err := s.lookupRule(busParam, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(r)
+}
+
+// listPage collects a List* call's entries under s.mu and cuts one page of them, an
+// empty list rather than null.
+func listPage[T any](s *Service, token *string, limit *int32, collect func() ([]T, error)) ([]T, *string, error) {
+	all, err := func() ([]T, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return collect()
+	}()
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next, err := page(all, token, limit)
+	return nonNil(items), next, err
+}
+
 // validation is AWS's request-validation message for one member.
 func validation(value, field, reason string) error {
 	return protocol.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s",

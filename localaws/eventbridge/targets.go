@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,26 +60,22 @@ func (s *Service) PutTargets(_ context.Context, in *PutTargetsInput) (*TargetsOu
 		}
 		targets = append(targets, t)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, r, err := s.lookupRule(in.EventBusName, *in.Rule)
-	if err != nil {
-		return nil, err
-	}
-	merged := append([]*target(nil), r.targets...)
-	for _, t := range targets {
-		if i := indexOfTarget(merged, t.ID); i >= 0 {
-			merged[i] = t
-			continue
+	return inRule(s, in.EventBusName, *in.Rule, func(r *rule) (*TargetsOutput, error) {
+		merged := append([]*target(nil), r.targets...)
+		for _, t := range targets {
+			if i := indexOfTarget(merged, t.ID); i >= 0 {
+				merged[i] = t
+				continue
+			}
+			merged = append(merged, t)
 		}
-		merged = append(merged, t)
-	}
-	if len(merged) > maxTargetsPerRule {
-		return nil, protocol.Errorf(http.StatusBadRequest, "LimitExceededException",
-			"The requested resource exceeds the maximum number allowed.")
-	}
-	r.targets = merged
-	return &TargetsOutput{FailedEntries: []TargetResultEntry{}}, nil
+		if len(merged) > maxTargetsPerRule {
+			return nil, protocol.Errorf(http.StatusBadRequest, "LimitExceededException",
+				"The requested resource exceeds the maximum number allowed.")
+		}
+		r.targets = merged
+		return &TargetsOutput{FailedEntries: []TargetResultEntry{}}, nil
+	})
 }
 
 func indexOfTarget(ts []*target, id string) int {
@@ -184,22 +181,21 @@ func (s *Service) ListTargetsByRule(_ context.Context, in *ListTargetsByRuleInpu
 	if err := required("rule", in.Rule); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	_, r, err := s.lookupRule(in.EventBusName, *in.Rule)
+	targets, next, err := listPage(s, in.NextToken, in.Limit, func() ([]json.RawMessage, error) {
+		_, r, err := s.lookupRule(in.EventBusName, *in.Rule)
+		if err != nil {
+			return nil, err
+		}
+		all := make([]json.RawMessage, 0, len(r.targets))
+		for _, t := range r.targets {
+			all = append(all, t.raw)
+		}
+		return all, nil
+	})
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
-	all := make([]json.RawMessage, 0, len(r.targets))
-	for _, t := range r.targets {
-		all = append(all, t.raw)
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, in.NextToken, in.Limit)
-	if err != nil {
-		return nil, err
-	}
-	return &ListTargetsByRuleOutput{Targets: nonNil(items), NextToken: next}, nil
+	return &ListTargetsByRuleOutput{Targets: targets, NextToken: next}, nil
 }
 
 // RemoveTargetsInput is the RemoveTargets request.
@@ -218,25 +214,21 @@ func (s *Service) RemoveTargets(_ context.Context, in *RemoveTargetsInput) (*Tar
 	if len(in.Ids) < 1 || len(in.Ids) > 100 {
 		return nil, validation(strconv.Itoa(len(in.Ids))+" ids", "ids", "Member must have length between 1 and 100")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, r, err := s.lookupRule(in.EventBusName, *in.Rule)
-	if err != nil {
-		return nil, err
-	}
-	out := &TargetsOutput{FailedEntries: []TargetResultEntry{}}
-	for _, id := range in.Ids {
-		i := indexOfTarget(r.targets, id)
-		if i < 0 {
-			out.FailedEntries = append(out.FailedEntries, TargetResultEntry{TargetId: id,
-				ErrorCode: "ResourceNotFoundException", ErrorMessage: fmt.Sprintf(
-					"Rule '%s' does not have a target with the Id '%s'.", r.name, id)})
-			continue
+	return inRule(s, in.EventBusName, *in.Rule, func(r *rule) (*TargetsOutput, error) {
+		out := &TargetsOutput{FailedEntries: []TargetResultEntry{}}
+		for _, id := range in.Ids {
+			i := indexOfTarget(r.targets, id)
+			if i < 0 {
+				out.FailedEntries = append(out.FailedEntries, TargetResultEntry{TargetId: id,
+					ErrorCode: "ResourceNotFoundException", ErrorMessage: fmt.Sprintf(
+						"Rule '%s' does not have a target with the Id '%s'.", r.name, id)})
+				continue
+			}
+			r.targets = append(r.targets[:i:i], r.targets[i+1:]...)
 		}
-		r.targets = append(r.targets[:i:i], r.targets[i+1:]...)
-	}
-	out.FailedEntryCount = len(out.FailedEntries)
-	return out, nil
+		out.FailedEntryCount = len(out.FailedEntries)
+		return out, nil
+	})
 }
 
 // ListRuleNamesByTargetInput is the ListRuleNamesByTarget request.
@@ -263,25 +255,21 @@ func (s *Service) ListRuleNamesByTarget(_ context.Context, in *ListRuleNamesByTa
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	b, err := s.lookupBus(busName)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	var names []string
-	for _, name := range sortedNames(b.rules) {
-		for _, t := range b.rules[name].targets {
-			if t.Arn == *in.TargetArn {
+	names, next, err := listPage(s, in.NextToken, in.Limit, func() ([]string, error) {
+		b, err := s.lookupBus(busName)
+		if err != nil {
+			return nil, err
+		}
+		var names []string
+		for _, name := range sortedNames(b.rules) {
+			if slices.ContainsFunc(b.rules[name].targets, func(t *target) bool { return t.Arn == *in.TargetArn }) {
 				names = append(names, name)
-				break
 			}
 		}
-	}
-	s.mu.Unlock()
-	items, next, err := page(names, in.NextToken, in.Limit)
+		return names, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &ListRuleNamesByTargetOutput{RuleNames: nonNil(items), NextToken: next}, nil
+	return &ListRuleNamesByTargetOutput{RuleNames: names, NextToken: next}, nil
 }
