@@ -121,22 +121,18 @@ func (q *queue) enqueue(m *message, now time.Time) sendMessageOutput {
 // SendMessage enqueues one message.
 func (s *Service) SendMessage(_ context.Context, in *sendMessageInput) (*sendMessageOutput, error) {
 	p, prepErr := prepare(&in.sendEntry)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	if prepErr != nil {
-		return nil, prepErr
-	}
-	now := s.env.Clock.Now()
-	m, err := s.admit(q, p, now)
-	if err != nil {
-		return nil, err
-	}
-	out := q.enqueue(m, now)
-	return &out, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*sendMessageOutput, error) {
+		if prepErr != nil {
+			return nil, prepErr
+		}
+		now := s.env.Clock.Now()
+		m, err := s.admit(q, p, now)
+		if err != nil {
+			return nil, err
+		}
+		out := q.enqueue(m, now)
+		return &out, nil
+	})
 }
 
 // SendMessageBatch enqueues up to ten messages, reporting each entry's outcome.
@@ -163,28 +159,24 @@ func (s *Service) SendMessageBatch(_ context.Context, in *sendMessageBatchInput)
 		return nil, errBatchRequestTooLong(total)
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	now := s.env.Clock.Now()
-	out := &sendMessageBatchOutput{Successful: []sendMessageOutput{}, Failed: []batchResultErrorEntry{}}
-	for i, p := range preps {
-		var m *message
-		if errs[i] == nil {
-			m, errs[i] = s.admit(q, p, now)
+	return inQueue(s, in.QueueUrl, func(q *queue) (*sendMessageBatchOutput, error) {
+		now := s.env.Clock.Now()
+		out := &sendMessageBatchOutput{Successful: []sendMessageOutput{}, Failed: []batchResultErrorEntry{}}
+		for i, p := range preps {
+			var m *message
+			if errs[i] == nil {
+				m, errs[i] = s.admit(q, p, now)
+			}
+			if errs[i] != nil {
+				out.Failed = append(out.Failed, batchFailure(ids[i], errs[i]))
+				continue
+			}
+			res := q.enqueue(m, now)
+			res.Id = ids[i]
+			out.Successful = append(out.Successful, res)
 		}
-		if errs[i] != nil {
-			out.Failed = append(out.Failed, batchFailure(ids[i], errs[i]))
-			continue
-		}
-		res := q.enqueue(m, now)
-		res.Id = ids[i]
-		out.Successful = append(out.Successful, res)
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 // checkBatch applies the batch envelope rules shared by every batch operation.
@@ -534,18 +526,14 @@ func (q *queue) changeVisibility(handle string, vis *int, now time.Time) error {
 
 // DeleteMessage deletes the message of a receipt handle.
 func (s *Service) DeleteMessage(_ context.Context, in *deleteMessageInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		if in.ReceiptHandle == "" {
+			return nil, errMissingParameter("ReceiptHandle")
+		}
+		err := q.deleteByReceipt(in.ReceiptHandle, s.env.Clock.Now())
+		q.compact()
 		return nil, err
-	}
-	if in.ReceiptHandle == "" {
-		return nil, errMissingParameter("ReceiptHandle")
-	}
-	err = q.deleteByReceipt(in.ReceiptHandle, s.env.Clock.Now())
-	q.compact()
-	return nil, err
+	})
 }
 
 // DeleteMessageBatch deletes up to ten messages, reporting each entry's outcome.
@@ -557,16 +545,12 @@ func (s *Service) DeleteMessageBatch(_ context.Context, in *receiptBatchInput) (
 
 // ChangeMessageVisibility changes the visibility timeout of an in-flight message.
 func (s *Service) ChangeMessageVisibility(_ context.Context, in *changeMessageVisibilityInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	if in.ReceiptHandle == "" {
-		return nil, errMissingParameter("ReceiptHandle")
-	}
-	return nil, q.changeVisibility(in.ReceiptHandle, in.VisibilityTimeout, s.env.Clock.Now())
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		if in.ReceiptHandle == "" {
+			return nil, errMissingParameter("ReceiptHandle")
+		}
+		return nil, q.changeVisibility(in.ReceiptHandle, in.VisibilityTimeout, s.env.Clock.Now())
+	})
 }
 
 // ChangeMessageVisibilityBatch changes up to ten visibility timeouts; an entry without
@@ -584,32 +568,28 @@ func (s *Service) ChangeMessageVisibilityBatch(_ context.Context, in *receiptBat
 // receiptBatch runs fn for each entry of a receipt-handle batch.
 func (s *Service) receiptBatch(in *receiptBatchInput, fn func(*queue, receiptEntry, time.Time) error) (
 	*receiptBatchOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(in.Entries))
-	for i, e := range in.Entries {
-		ids[i] = e.Id
-	}
-	if err := checkBatch(ids); err != nil {
-		return nil, err
-	}
-	now := s.env.Clock.Now()
-	out := &receiptBatchOutput{Successful: []batchResultEntry{}, Failed: []batchResultErrorEntry{}}
-	for _, e := range in.Entries {
-		var err error = errMissingParameter("ReceiptHandle")
-		if e.ReceiptHandle != "" {
-			err = fn(q, e, now)
+	return inQueue(s, in.QueueUrl, func(q *queue) (*receiptBatchOutput, error) {
+		ids := make([]string, len(in.Entries))
+		for i, e := range in.Entries {
+			ids[i] = e.Id
 		}
-		if err != nil {
-			out.Failed = append(out.Failed, batchFailure(e.Id, err))
-			continue
+		if err := checkBatch(ids); err != nil {
+			return nil, err
 		}
-		out.Successful = append(out.Successful, batchResultEntry{Id: e.Id})
-	}
-	q.compact()
-	return out, nil
+		now := s.env.Clock.Now()
+		out := &receiptBatchOutput{Successful: []batchResultEntry{}, Failed: []batchResultErrorEntry{}}
+		for _, e := range in.Entries {
+			var err error = errMissingParameter("ReceiptHandle")
+			if e.ReceiptHandle != "" {
+				err = fn(q, e, now)
+			}
+			if err != nil {
+				out.Failed = append(out.Failed, batchFailure(e.Id, err))
+				continue
+			}
+			out.Successful = append(out.Successful, batchResultEntry{Id: e.Id})
+		}
+		q.compact()
+		return out, nil
+	})
 }

@@ -121,26 +121,22 @@ func (s *Service) ListQueues(_ context.Context, in *listQueuesInput) (*listQueue
 // ListDeadLetterSourceQueues lists the queues whose RedrivePolicy targets this one.
 func (s *Service) ListDeadLetterSourceQueues(_ context.Context, in *listDeadLetterSourceQueuesInput) (
 	*listDeadLetterSourceQueuesOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dlq, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for name, q := range s.queues {
-		if q.redrive != nil && q.redrive.deadLetterTargetArn == dlq.arn {
-			names = append(names, name)
+	return inQueue(s, in.QueueUrl, func(dlq *queue) (*listDeadLetterSourceQueuesOutput, error) {
+		var names []string
+		for name, q := range s.queues {
+			if q.redrive != nil && q.redrive.deadLetterTargetArn == dlq.arn {
+				names = append(names, name)
+			}
 		}
-	}
-	page, next, err := s.paginate(names, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	if page == nil {
-		page = []string{}
-	}
-	return &listDeadLetterSourceQueuesOutput{QueueUrls: page, NextToken: next}, nil
+		page, next, err := s.paginate(names, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		if page == nil {
+			page = []string{}
+		}
+		return &listDeadLetterSourceQueuesOutput{QueueUrls: page, NextToken: next}, nil
+	})
 }
 
 // paginate sorts queue names and returns one page of URLs. Without MaxResults AWS
@@ -181,125 +177,97 @@ func (s *Service) paginate(names []string, maxResults *int, token string) ([]str
 
 // DeleteQueue deletes a queue and its messages; the name is reusable after 60 seconds.
 func (s *Service) DeleteQueue(_ context.Context, in *queueURLInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	delete(s.queues, q.name)
-	s.deleted[q.name] = s.env.Clock.Now()
-	q.purge()
-	q.signal() // waiting receivers return empty
-	return nil, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		delete(s.queues, q.name)
+		s.deleted[q.name] = s.env.Clock.Now()
+		q.purge()
+		q.signal() // waiting receivers return empty
+		return nil, nil
+	})
 }
 
 // GetQueueAttributes returns the named attributes, or every one for "All".
 func (s *Service) GetQueueAttributes(_ context.Context, in *getQueueAttributesInput) (*attributesOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := q.attributes(in.AttributeNames, s.env.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	return &attributesOutput{Attributes: attrs}, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*attributesOutput, error) {
+		attrs, err := q.attributes(in.AttributeNames, s.env.Clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		return &attributesOutput{Attributes: attrs}, nil
+	})
 }
 
 // SetQueueAttributes validates and stores attributes; "" clears Policy and the redrive policies.
 func (s *Service) SetQueueAttributes(_ context.Context, in *setQueueAttributesInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := canonicalAttributes(in.Attributes, q.fifo, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkRedriveTarget(attrs, q.fifo); err != nil {
-		return nil, err
-	}
-	q.apply(attrs, s.env.Clock.Now())
-	return nil, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		attrs, err := canonicalAttributes(in.Attributes, q.fifo, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkRedriveTarget(attrs, q.fifo); err != nil {
+			return nil, err
+		}
+		q.apply(attrs, s.env.Clock.Now())
+		return nil, nil
+	})
 }
 
 // TagQueue adds or replaces tags.
 func (s *Service) TagQueue(_ context.Context, in *tagQueueInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	if len(in.Tags) == 0 {
-		return nil, errMissingParameter("Tags")
-	}
-	merged := make(map[string]string, len(q.tags)+len(in.Tags))
-	for k, v := range q.tags {
-		merged[k] = v
-	}
-	for k, v := range in.Tags {
-		merged[k] = v
-	}
-	if err := checkTags(merged, q.url); err != nil {
-		return nil, err
-	}
-	q.tags = merged
-	return nil, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		if len(in.Tags) == 0 {
+			return nil, errMissingParameter("Tags")
+		}
+		merged := make(map[string]string, len(q.tags)+len(in.Tags))
+		for k, v := range q.tags {
+			merged[k] = v
+		}
+		for k, v := range in.Tags {
+			merged[k] = v
+		}
+		if err := checkTags(merged, q.url); err != nil {
+			return nil, err
+		}
+		q.tags = merged
+		return nil, nil
+	})
 }
 
 // UntagQueue removes tags; unknown keys are ignored.
 func (s *Service) UntagQueue(_ context.Context, in *untagQueueInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	if len(in.TagKeys) == 0 {
-		return nil, errMissingParameter("TagKeys")
-	}
-	for _, k := range in.TagKeys {
-		delete(q.tags, k)
-	}
-	return nil, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		if len(in.TagKeys) == 0 {
+			return nil, errMissingParameter("TagKeys")
+		}
+		for _, k := range in.TagKeys {
+			delete(q.tags, k)
+		}
+		return nil, nil
+	})
 }
 
 // ListQueueTags returns the queue's tags.
 func (s *Service) ListQueueTags(_ context.Context, in *queueURLInput) (*listQueueTagsOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	tags := make(map[string]string, len(q.tags))
-	for k, v := range q.tags {
-		tags[k] = v
-	}
-	return &listQueueTagsOutput{Tags: tags}, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*listQueueTagsOutput, error) {
+		tags := make(map[string]string, len(q.tags))
+		for k, v := range q.tags {
+			tags[k] = v
+		}
+		return &listQueueTagsOutput{Tags: tags}, nil
+	})
 }
 
 // PurgeQueue deletes every message; AWS allows one purge per queue every 60 seconds.
 func (s *Service) PurgeQueue(_ context.Context, in *queueURLInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
-	now := s.env.Clock.Now()
-	if !q.purged.IsZero() && now.Sub(q.purged) < purgeInterval {
-		return nil, errPurgeQueueInProgress(q.url)
-	}
-	q.purge()
-	q.purged = now
-	return nil, nil
+	return inQueue(s, in.QueueUrl, func(q *queue) (*struct{}, error) {
+		now := s.env.Clock.Now()
+		if !q.purged.IsZero() && now.Sub(q.purged) < purgeInterval {
+			return nil, errPurgeQueueInProgress(q.url)
+		}
+		q.purge()
+		q.purged = now
+		return nil, nil
+	})
 }
 
 // checkTags applies AWS's tag limits: 50 per queue, keys 1-128 and values 0-256 characters.
