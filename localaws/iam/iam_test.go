@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
@@ -25,6 +22,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	localiam "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 )
 
 const account = "123456789012"
@@ -33,18 +31,9 @@ var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func newClient(t *testing.T) *iam.Client {
 	t.Helper()
-	srv, err := localaws.New(localaws.Config{
-		Addr: "127.0.0.1:0", Account: account, Clock: core.NewFakeClock(epoch),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, func(e *core.Env) core.Service { return localiam.New(e) })
-	require.NoError(t, err)
-	require.NoError(t, srv.Start())
-	t.Cleanup(func() { _ = srv.Close() })
-	return iam.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(srv.URL()),
-	})
+	_, cfg := testserver.Start(t, localaws.Config{Account: account, Clock: core.NewFakeClock(epoch)},
+		func(e *core.Env) core.Service { return localiam.New(e) })
+	return iam.NewFromConfig(cfg)
 }
 
 const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
