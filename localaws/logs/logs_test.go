@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/logs"
 )
 
@@ -36,18 +34,9 @@ func ms(d time.Duration) int64 { return epoch.Add(d).UnixMilli() }
 func newClient(t *testing.T) (*cloudwatchlogs.Client, *core.FakeClock) {
 	t.Helper()
 	clock := core.NewFakeClock(epoch)
-	srv, err := localaws.New(localaws.Config{
-		Addr: "127.0.0.1:0", Account: account, Region: region, Clock: clock,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, func(e *core.Env) core.Service { return logs.New(e) })
-	require.NoError(t, err)
-	require.NoError(t, srv.Start())
-	t.Cleanup(func() { _ = srv.Close() })
-	return cloudwatchlogs.NewFromConfig(aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(srv.URL()),
-	}), clock
+	_, cfg := testserver.Start(t, localaws.Config{Account: account, Region: region, Clock: clock},
+		func(e *core.Env) core.Service { return logs.New(e) })
+	return cloudwatchlogs.NewFromConfig(cfg), clock
 }
 
 func requireCode(t *testing.T, err error, code string) {
