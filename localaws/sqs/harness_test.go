@@ -3,13 +3,10 @@ package sqs_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	localsqs "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
 )
 
@@ -36,21 +34,14 @@ type harness struct {
 func newHarness(t testing.TB, fake bool) *harness {
 	t.Helper()
 	h := &harness{t: t}
-	cfg := localaws.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := localaws.Config{}
 	if fake {
 		h.clock = core.NewFakeClock(epoch)
 		cfg.Clock = h.clock
 	}
-	srv, err := localaws.New(cfg, func(e *core.Env) core.Service { return localsqs.New(e) })
-	require.NoError(t, err)
-	require.NoError(t, srv.Start())
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, awsCfg := testserver.Start(t, cfg, func(e *core.Env) core.Service { return localsqs.New(e) })
 	h.srv = srv
-	h.client = sqs.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(srv.URL()),
-	})
+	h.client = sqs.NewFromConfig(awsCfg)
 	return h
 }
 
