@@ -3,14 +3,11 @@ package eventbridge_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -22,6 +19,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	eb "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	localsqs "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
 )
 
@@ -39,8 +37,6 @@ type harness struct {
 func start(t *testing.T, clock core.Clock, configure func(*eb.Service), extra ...localaws.Factory) *harness {
 	t.Helper()
 	h := &harness{}
-	cfg := localaws.Config{Addr: "127.0.0.1:0", Clock: clock,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	factories := append([]localaws.Factory{
 		func(e *core.Env) core.Service { return localsqs.New(e) },
 		func(e *core.Env) core.Service {
@@ -50,13 +46,8 @@ func start(t *testing.T, clock core.Clock, configure func(*eb.Service), extra ..
 			}
 			return h.svc
 		}}, extra...)
-	srv, err := localaws.New(cfg, factories...)
-	require.NoError(t, err)
-	require.NoError(t, srv.Start())
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, awsCfg := testserver.Start(t, localaws.Config{Clock: clock}, factories...)
 	h.srv = srv
-	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(srv.URL())}
 	h.events = eventbridge.NewFromConfig(awsCfg)
 	h.sqs = sqs.NewFromConfig(awsCfg)
 	return h
