@@ -5,15 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 )
 
@@ -41,22 +39,10 @@ type harness struct {
 func newHarness(t testing.TB, extra ...localaws.Factory) *harness {
 	t.Helper()
 	factories := append([]localaws.Factory{func(e *core.Env) core.Service { return locallambda.New(e) }}, extra...)
-	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		factories...)
-	require.NoError(t, err)
-	require.NoError(t, srv.Start())
-	t.Cleanup(func() { _ = srv.Close() })
-	return &harness{t: t, srv: srv, client: lambda.NewFromConfig(awsConfig(srv))}
-}
-
-func awsConfig(srv *localaws.Server) aws.Config {
-	return aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(srv.URL()),
-		// Throttles must surface at once instead of being retried behind the test's back.
-		RetryMaxAttempts: 1,
-	}
+	srv, cfg := testserver.Start(t, localaws.Config{}, factories...)
+	// Throttles must surface at once instead of being retried behind the test's back.
+	cfg.RetryMaxAttempts = 1
+	return &harness{t: t, srv: srv, client: lambda.NewFromConfig(cfg)}
 }
 
 func (h *harness) ctx() context.Context {
