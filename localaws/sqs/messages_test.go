@@ -657,6 +657,14 @@ func TestLongPollSeesVisibilityExpiryOnTheFakeClock(t *testing.T) {
 	url := h.createQueue("fake-wait", map[string]string{"VisibilityTimeout": "30"})
 	h.send(url, "again")
 	require.Len(t, h.receive(url, 1), 1)
+	done := h.longPoll(url)
+	require.Equal(t, []string{"again"}, bodies(h.advanceUntil(done, time.Second)),
+		"the waiting receiver sees the message become visible")
+}
+
+// longPoll starts a receive that waits up to 10 s; the channel gets its messages, or nil
+// when it fails.
+func (h *harness) longPoll(url string) <-chan []types.Message {
 	done := make(chan []types.Message, 1)
 	go func() {
 		out, err := h.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
@@ -667,8 +675,7 @@ func TestLongPollSeesVisibilityExpiryOnTheFakeClock(t *testing.T) {
 		}
 		done <- out.Messages
 	}()
-	require.Equal(t, []string{"again"}, bodies(h.advanceUntil(done, time.Second)),
-		"the waiting receiver sees the message become visible")
+	return done
 }
 
 // advanceUntil moves the fake clock a step at a time until a waiting receiver
@@ -693,16 +700,7 @@ func (h *harness) advanceUntil(done <-chan []types.Message, step time.Duration) 
 func TestLongPollSeesADelayedMessageSentWhileWaiting(t *testing.T) {
 	h := newHarness(t, true)
 	url := h.createQueue("fake-delay", nil)
-	done := make(chan []types.Message, 1)
-	go func() {
-		out, err := h.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
-			WaitTimeSeconds: 10})
-		if err != nil {
-			done <- nil
-			return
-		}
-		done <- out.Messages
-	}()
+	done := h.longPoll(url)
 	time.Sleep(200 * time.Millisecond)
 	h.send(url, "delayed", func(in *sqs.SendMessageInput) { in.DelaySeconds = 5 })
 	require.Equal(t, []string{"delayed"}, bodies(h.advanceUntil(done, time.Second)),
