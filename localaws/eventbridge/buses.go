@@ -113,18 +113,10 @@ func (s *Service) DescribeEventBus(_ context.Context, in *DescribeEventBusInput)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.lookupBus(name)
-	if err != nil {
-		return nil, err
-	}
-	return b.describe(), nil
-}
-
-func (b *bus) describe() *DescribeEventBusOutput {
-	return &DescribeEventBusOutput{Name: b.name, Arn: b.arn, BusConfig: b.config(),
-		CreationTime: protocol.Epoch(b.created), LastModifiedTime: protocol.Epoch(b.modified)}
+	return inBus(s, name, func(b *bus) (*DescribeEventBusOutput, error) {
+		return &DescribeEventBusOutput{Name: b.name, Arn: b.arn, BusConfig: b.config(),
+			CreationTime: protocol.Epoch(b.created), LastModifiedTime: protocol.Epoch(b.modified)}, nil
+	})
 }
 
 // UpdateEventBusInput is the UpdateEventBus request.
@@ -153,35 +145,32 @@ func (s *Service) UpdateEventBus(_ context.Context, in *UpdateEventBusInput) (*U
 	if err := validateBusSettings(in.Description, in.DeadLetterConfig); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.lookupBus(name)
-	if err != nil {
-		return nil, err
-	}
-	if in.Description != nil {
-		b.description = in.Description
-		if *in.Description == "" {
-			b.description = nil
+	return inBus(s, name, func(b *bus) (*UpdateEventBusOutput, error) {
+		setOrClear(&b.description, in.Description)
+		setOrClear(&b.kmsKeyIdentifier, in.KmsKeyIdentifier)
+		if in.DeadLetterConfig != nil {
+			b.deadLetterConfig = in.DeadLetterConfig
+			if in.DeadLetterConfig.Arn == nil {
+				b.deadLetterConfig = nil
+			}
+		}
+		if in.LogConfig != nil {
+			b.logConfig = in.LogConfig
+		}
+		b.modified = s.env.Clock.Now()
+		return &UpdateEventBusOutput{Arn: b.arn, Name: b.name, BusConfig: b.config()}, nil
+	})
+}
+
+// setOrClear applies an optional string member of an update: absent keeps the value,
+// empty clears it.
+func setOrClear(dst **string, v *string) {
+	if v != nil {
+		*dst = v
+		if *v == "" {
+			*dst = nil
 		}
 	}
-	if in.KmsKeyIdentifier != nil {
-		b.kmsKeyIdentifier = in.KmsKeyIdentifier
-		if *in.KmsKeyIdentifier == "" {
-			b.kmsKeyIdentifier = nil
-		}
-	}
-	if in.DeadLetterConfig != nil {
-		b.deadLetterConfig = in.DeadLetterConfig
-		if in.DeadLetterConfig.Arn == nil {
-			b.deadLetterConfig = nil
-		}
-	}
-	if in.LogConfig != nil {
-		b.logConfig = in.LogConfig
-	}
-	b.modified = s.env.Clock.Now()
-	return &UpdateEventBusOutput{Arn: b.arn, Name: b.name, BusConfig: b.config()}, nil
 }
 
 // DeleteEventBusInput is the DeleteEventBus request.

@@ -151,6 +151,18 @@ func (s *Service) lookupRule(busParam *string, name string) (*bus, *rule, error)
 	return b, r, nil
 }
 
+// inBus runs fn under s.mu on the named bus.
+func inBus[T any](s *Service, name string, fn func(*bus) (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.lookupBus(name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(b)
+}
+
 // inRule runs fn under s.mu on the named rule of the bus that busParam names.
 func inRule[T any](s *Service, busParam *string, name string, fn func(*rule) (T, error)) (T, error) {
 	s.mu.Lock()
