@@ -70,7 +70,7 @@ version_ge() { [[ $(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1) == "$2" ]];
 # and repeats any replace directive) as $BIN/NAME-VERSION, linked as $BIN/NAME.
 module_tool() {
   local name=$1 dir=$ROOT/$2 pkg=$3 version
-  version=$(sed -n "s|^require ${pkg%%/cmd/*} \(v[^ ]*\).*|\1|p" "$dir/go.mod")
+  version=$(awk -v m="${pkg%%/cmd/*}" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$dir/go.mod")
   local target=$BIN/$name-$version
   if [[ ! -x $target ]]; then
     log "building $name $version from the Go module proxy (pinned in ${dir#"$ROOT"/}/go.mod)"
