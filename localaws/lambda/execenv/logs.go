@@ -10,8 +10,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,7 +56,9 @@ type logSink struct {
 
 	mu      sync.Mutex
 	file    *os.File
-	out     *os.File // read end of the process output
+	out     syscall.RawConn // read end of the process output, nil once it is closed
+	buf     []byte
+	partial []byte // output after the last newline
 	lastMS  int64
 	ship    chan types.InputLogEvent
 	closed  bool
@@ -70,7 +72,7 @@ func (p *Pool) newLogSink(e *environment) (*logSink, error) {
 		return nil, fmt.Errorf("execenv: log file: %w", err)
 	}
 	return &logSink{clock: p.env.Clock, logger: p.env.Logger, format: e.fn.LogFormat, version: e.fn.Version,
-		envID: e.id, path: path, file: f, ship: make(chan types.InputLogEvent, shipQueue)}, nil
+		envID: e.id, path: path, file: f, ship: make(chan types.InputLogEvent, shipQueue), buf: make([]byte, 64*1024)}, nil
 }
 
 // discard closes a sink whose shipper never started.
@@ -99,55 +101,96 @@ func (s *logSink) lineLocked(msg string) {
 }
 
 // pump turns the process output into events, one per line, split at the event size
-// limit. All lines of one read are logged under one lock, which sync relies on.
+// limit. Every read of the pipe happens under the sink's lock, so that drainLocked can
+// take what is already written without reordering it.
 func (s *logSink) pump(r *os.File) {
 	defer r.Close()
+	rc, err := r.SyscallConn()
+	if err != nil {
+		return
+	}
 	s.mu.Lock()
-	s.out = r
+	s.out = rc
 	s.mu.Unlock()
-	buf := make([]byte, 64*1024)
-	var partial []byte
 	for {
-		n, err := r.Read(buf)
-		s.mu.Lock()
-		partial = append(partial, buf[:n]...)
-		for {
-			i := bytes.IndexByte(partial, '\n')
-			if i < 0 {
-				break
+		eof := false
+		err := rc.Read(func(fd uintptr) bool {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			n, err := s.readLocked(fd)
+			if errors.Is(err, syscall.EAGAIN) {
+				return false // wait until the pipe is readable
 			}
-			s.lineLocked(string(partial[:i]))
-			partial = partial[i+1:]
-		}
-		for len(partial) >= maxEventBytes {
-			s.lineLocked(string(partial[:maxEventBytes]))
-			partial = partial[maxEventBytes:]
-		}
-		if err != nil && len(partial) > 0 {
-			s.lineLocked(string(partial))
-		}
-		partial = append([]byte(nil), partial...) // do not pin a large read
-		s.mu.Unlock()
-		if err != nil {
+			eof = n == 0 || err != nil
+			return true
+		})
+		if eof || err != nil {
+			s.mu.Lock()
+			if len(s.partial) > 0 {
+				s.lineLocked(string(s.partial))
+				s.partial = nil
+			}
+			s.out = nil
+			s.mu.Unlock()
 			return
 		}
 	}
 }
 
-// sync waits, briefly, until what the process has written is logged: its output
-// before answering an invocation belongs before that invocation's END line.
-func (s *logSink) sync() {
-	s.mu.Lock()
-	out := s.out
-	s.mu.Unlock()
-	if out == nil {
+// readLocked reads once from the pipe and logs every complete line.
+func (s *logSink) readLocked(fd uintptr) (int, error) {
+	var n int
+	var err error
+	for {
+		n, err = syscall.Read(int(fd), s.buf)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if n <= 0 {
+		return n, err
+	}
+	s.partial = append(s.partial, s.buf[:n]...)
+	for {
+		i := bytes.IndexByte(s.partial, '\n')
+		if i < 0 {
+			break
+		}
+		s.lineLocked(string(s.partial[:i]))
+		s.partial = s.partial[i+1:]
+	}
+	for len(s.partial) >= maxEventBytes {
+		s.lineLocked(string(s.partial[:maxEventBytes]))
+		s.partial = s.partial[maxEventBytes:]
+	}
+	s.partial = append([]byte(nil), s.partial...) // do not pin a large read
+	return n, nil
+}
+
+// drainLocked logs what the process has already written. The runtime writes its
+// output before it answers, so draining before START and END keeps each invocation's
+// output between them.
+func (s *logSink) drainLocked() {
+	if s.out == nil {
 		return
 	}
-	deadline := time.Now().Add(5 * time.Millisecond)
-	for unread(out) > 0 && time.Now().Before(deadline) {
-		runtime.Gosched()
+	_ = s.out.Control(func(fd uintptr) {
+		for {
+			if n, err := s.readLocked(fd); n <= 0 || err != nil {
+				return
+			}
+		}
+	})
+}
+
+// platform writes lines of the platform after the process output written so far.
+func (s *logSink) platform(lines ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drainLocked()
+	for _, l := range lines {
+		s.lineLocked(l)
 	}
-	runtime.Gosched() // let a pump that just read take the lock first
 }
 
 func (s *logSink) close() {
@@ -233,16 +276,15 @@ func (s *logSink) start(inv *invocation) {
 		if inv.tenant != "" {
 			rec["tenantId"] = inv.tenant
 		}
-		s.platformEvent("platform.start", rec)
+		s.platform(s.platformEvent("platform.start", rec))
 		return
 	}
-	s.line(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, s.version))
+	s.platform(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, s.version))
 }
 
 // report writes the END and REPORT lines (platform.report for JSON logs). For provided
 // runtimes Lambda bills the init phase of a cold start too.
 func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duration, memoryMB, maxUsedMB int) {
-	s.sync()
 	billed := int64(math.Ceil(ms(dur + initDur)))
 	if s.format == "JSON" {
 		metrics := map[string]any{"durationMs": round2(ms(dur)), "billedDurationMs": billed,
@@ -257,32 +299,32 @@ func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duratio
 		if inv.tenant != "" {
 			rec["tenantId"] = inv.tenant
 		}
-		s.platformEvent("platform.report", rec)
+		s.platform(s.platformEvent("platform.report", rec))
 		return
 	}
+	var lines []string
 	if out.status == statusTimeout {
-		s.line(fmt.Sprintf("%s %s Task timed out after %.2f seconds",
+		lines = append(lines, fmt.Sprintf("%s %s Task timed out after %.2f seconds",
 			s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.id, dur.Seconds()))
 	}
-	s.line("END RequestId: " + inv.id)
-	line := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t"+
+	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t"+
 		"Max Memory Used: %d MB\t", inv.id, ms(dur), billed, memoryMB, maxUsedMB)
 	if initDur > 0 {
-		line += fmt.Sprintf("Init Duration: %.2f ms\t", ms(initDur))
+		report += fmt.Sprintf("Init Duration: %.2f ms\t", ms(initDur))
 	}
 	switch {
 	case out.status == statusTimeout:
-		line += "Status: timeout"
+		report += "Status: timeout"
 	case out.fatal:
-		line += "Status: error\tError Type: " + out.errorType
+		report += "Status: error\tError Type: " + out.errorType
 	}
-	s.line(line)
+	s.platform(append(lines, "END RequestId: "+inv.id, report)...)
 }
 
-func (s *logSink) platformEvent(typ string, record map[string]any) {
+func (s *logSink) platformEvent(typ string, record map[string]any) string {
 	b, _ := json.Marshal(map[string]any{
 		"time": s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), "type": typ, "record": record})
-	s.line(string(b))
+	return string(b)
 }
 
 func statusName(st status) string {

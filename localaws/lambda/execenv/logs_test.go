@@ -44,14 +44,7 @@ func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
 			out, err := client.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(fn.LogGroup),
 				LogStreamName: aws.String(tc.resp.LogStream), StartFromHead: aws.Bool(true)})
 			if err != nil {
-				ds, derr := client.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(fn.LogGroup)})
-				if derr == nil {
-					for _, st := range ds.LogStreams {
-						t.Logf("stream %s", aws.ToString(st.LogStreamName))
-					}
-				}
-				t.Logf("GetLogEvents: %v; warnings: %s", err, h.warns.String())
-				return false
+				return false // the stream is created with the first batch
 			}
 			messages = messages[:0]
 			for _, ev := range out.Events {
@@ -59,11 +52,13 @@ func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
 			}
 			return len(messages) > 0 && strings.HasPrefix(messages[len(messages)-1], "REPORT")
 		})
-		joined := strings.Join(messages, "\n")
-		assert.Contains(t, joined, "START RequestId: "+tc.resp.RequestID+" Version: $LATEST")
-		assert.Contains(t, joined, tc.own)
-		assert.NotContains(t, joined, tc.not, "a tenant's output never lands in another tenant's stream")
-		assert.Contains(t, joined, "END RequestId: "+tc.resp.RequestID)
+		require.Len(t, messages, 5, "%q", messages)
+		assert.Equal(t, "START RequestId: "+tc.resp.RequestID+" Version: $LATEST", messages[0])
+		assert.Equal(t, []string{tc.own, tc.own + " on stderr"}, messages[1:3],
+			"stdout and stderr, in order, between START and END")
+		assert.Equal(t, "END RequestId: "+tc.resp.RequestID, messages[3])
+		assert.Regexp(t, reportLine, messages[4])
+		assert.NotContains(t, strings.Join(messages, "\n"), tc.not, "a tenant's output never lands in another tenant's stream")
 	}
 }
 

@@ -497,6 +497,11 @@ func TestLogFileHasPlatformLines(t *testing.T) {
 	})
 	assert.Regexp(t, `^START RequestId: \S+ Version: \$LATEST$`, lines[0])
 	assert.Contains(t, lines, "hello from the handler")
+	firstID := strings.Fields(lines[0])[2]
+	end := indexOf(lines, "END RequestId: "+firstID)
+	require.Positive(t, end)
+	assert.Less(t, indexOf(lines, "hello from the handler on stderr"), end,
+		"what the handler printed is logged before its END line")
 	var reports []string
 	for _, l := range lines {
 		if strings.HasPrefix(l, "REPORT") {
@@ -547,4 +552,13 @@ func TestJSONLogFormatCarriesTheTenant(t *testing.T) {
 		assert.Equal(t, "blue", rec["tenantId"])
 	}
 	assert.Equal(t, "success", events[1]["record"].(map[string]any)["status"])
+}
+
+func indexOf(lines []string, s string) int {
+	for i, l := range lines {
+		if l == s {
+			return i
+		}
+	}
+	return -1
 }

@@ -267,7 +267,7 @@ func (p *Pool) initError(w http.ResponseWriter, r *http.Request) {
 	if inv != nil {
 		inv.done <- out
 	}
-	e.log.line(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
+	e.log.platform(fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
 		ms(time.Since(e.spawnedAt)), out.errorType))
 	accepted(w)
 }
