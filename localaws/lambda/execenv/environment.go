@@ -52,6 +52,7 @@ type environment struct {
 	lastUsed    time.Time
 	draining    bool
 	reaped      bool
+	inFlight    bool // from dispatch until the invocation is settled
 }
 
 // invocation is one request on its way through an environment.
@@ -303,10 +304,13 @@ func (p *Pool) watch(e *environment, cmd *exec.Cmd) {
 	e.reaped = true
 	p.killLocked(e)
 	delete(p.envs, e.id)
+	closeLog := !e.inFlight // else the invocation's END and REPORT lines are still to come
 	p.mu.Unlock()
 	close(e.exited)
 	_ = os.RemoveAll(filepath.Join(e.dir, "tmp"))
-	e.log.close()
+	if closeLog {
+		e.log.close()
+	}
 }
 
 // killLocked takes e out of service and kills its process group.

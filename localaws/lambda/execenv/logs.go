@@ -193,12 +193,14 @@ func (s *logSink) platform(lines ...string) {
 	}
 }
 
+// close logs what is left in the pipe and stops the sink.
 func (s *logSink) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
+	s.drainLocked()
 	s.closed = true
 	close(s.ship)
 	_ = s.file.Close()

@@ -29,7 +29,7 @@ type Function struct {
 	Env          map[string]string // the function's environment variables
 	PerTenant    bool              // TenancyConfig.TenantIsolationMode == PER_TENANT
 	LogGroup     string            // e.g. /aws/lambda/<name>
-	// ReservedConcurrency caps concurrent environments; -1 means unreserved.
+	// ReservedConcurrency caps concurrent invocations; -1 means unreserved.
 	ReservedConcurrency int
 	// LogFormat is LoggingConfig.LogFormat: "Text" (default) or "JSON". JSON turns the
 	// START/END/REPORT lines into platform events that carry tenantId.
@@ -332,6 +332,7 @@ func (p *Pool) dispatch(e *environment, inv *invocation) {
 	mustServe(e, inv)
 	p.mu.Lock()
 	e.pending = inv
+	e.inFlight = true
 	p.mu.Unlock()
 	e.next <- inv // capacity 1 and one invocation at a time: never blocks
 }
@@ -348,6 +349,7 @@ func mustServe(e *environment, inv *invocation) {
 // await waits for the runtime's answer and settles the environment. retry is true when
 // the invocation never reached a runtime, so it can safely go to a fresh environment.
 func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, retry bool, err error) {
+	defer p.settle(e)
 	fn := e.fn
 	limit := time.NewTimer(max(initTimeout, fn.Timeout))
 	defer limit.Stop()
@@ -398,6 +400,18 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 		}
 		p.discard(e)
 		return p.finish(e, inv, timeoutOutcome(inv.id, fn.Timeout), cold), false, nil
+	}
+}
+
+// settle ends the invocation's hold on e, closing its log if the process is gone: the
+// last lines of a crashed environment are its END and REPORT.
+func (p *Pool) settle(e *environment) {
+	p.mu.Lock()
+	e.inFlight = false
+	closeLog := e.reaped
+	p.mu.Unlock()
+	if closeLog {
+		e.log.close()
 	}
 }
 

@@ -514,17 +514,41 @@ func TestLogFileHasPlatformLines(t *testing.T) {
 	assert.NotContains(t, reports[1], "Init Duration:", "a warm start does not")
 }
 
-func TestTimeoutIsLogged(t *testing.T) {
-	h := newHarness(t, nil)
-	fn := h.function(t, "slowlog", func(f *execenv.Function) { f.Timeout = 300 * time.Millisecond })
-	res, _ := h.invoke(t, fn, "", testfn.Request{Action: "sleep", SleepMS: 5000})
-	path := filepath.Join(h.env.StateDir, "envs", res.EnvironmentID, "output.log")
-	eventually(t, "the timeout is logged", func() bool {
-		data, _ := os.ReadFile(path)
-		return strings.Contains(string(data), "Status: timeout")
-	})
-	data, _ := os.ReadFile(path)
-	assert.Regexp(t, `\d{4}-\d{2}-\d{2}T[\d:.]+Z \S+ Task timed out after 0\.\d\d seconds`, string(data))
+func TestPlatformFailuresAreLogged(t *testing.T) {
+	tests := []struct {
+		name    string
+		payload string
+		want    []string // regular expressions, in order
+	}{
+		{"timeout", `{"action":"sleep","sleep_ms":5000}`, []string{
+			`^\d{4}-\d{2}-\d{2}T[\d:.]+Z {{id}} Task timed out after 0\.\d\d seconds$`,
+			`^END RequestId: {{id}}$`,
+			`^REPORT RequestId: {{id}}\t.*\tStatus: timeout$`,
+		}},
+		{"crash", `{"action":"exit"}`, []string{
+			`^END RequestId: {{id}}$`,
+			`^REPORT RequestId: {{id}}\t.*\tStatus: error\tError Type: Runtime.ExitError$`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			fn := h.function(t, "failing", func(f *execenv.Function) { f.Timeout = 300 * time.Millisecond })
+			id := core.NewUUID()
+			res, err := h.pool.Invoke(context.Background(), fn, "", id, []byte(tc.payload))
+			require.NoError(t, err)
+			require.Equal(t, "Unhandled", res.FunctionError)
+			path := filepath.Join(h.env.StateDir, "envs", res.EnvironmentID, "output.log")
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			require.GreaterOrEqual(t, len(lines), len(tc.want))
+			tail := lines[len(lines)-len(tc.want):]
+			for i, w := range tc.want {
+				assert.Regexp(t, strings.ReplaceAll(w, "{{id}}", id), tail[i])
+			}
+		})
+	}
 }
 
 func TestJSONLogFormatCarriesTheTenant(t *testing.T) {
