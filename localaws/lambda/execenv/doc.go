@@ -54,9 +54,10 @@
 //
 // # Performance
 //
-// Measured on 2 busy cores (load average above 30) with the benchmarks of this package:
-// a warm invoke through Pool.Invoke takes about 0.3 ms against 0.01 ms for the same
-// handler called in-process, so the pool adds about 0.3 ms; a cold start of a Go
-// bootstrap (spawn to the answer of its first invocation) takes about 4 ms, of which
-// about 3 ms is spawn to first /next.
+// Measured with this package's benchmarks on 2 cores shared with other builds (load
+// average 8 to 30): a warm invoke through Pool.Invoke takes 0.3 to 0.6 ms, against
+// 0.01 ms for the same handler called in-process, so the pool adds at most about 0.6 ms
+// (two loopback HTTP round trips of the Runtime API and the log lines). A cold start of a
+// Go bootstrap, spawn to the answer of its first invocation, takes 4 to 7 ms, of which
+// 3 to 4.5 ms is spawn to first /next.
 package execenv
