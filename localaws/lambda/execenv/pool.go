@@ -356,15 +356,13 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 	select {
 	case <-inv.delivered:
 	case out := <-inv.done: // an init error, or an answer that raced the delivery signal
-		p.release(e, out)
-		return p.finish(e, inv, out, cold), false, nil
+		return p.answered(e, inv, out, cold), false, nil
 	case <-e.exited:
 		if isClosed(inv.delivered) {
 			break // delivered and then crashed: reported below
 		}
 		if out, ok := received(inv.done); ok {
-			p.release(e, out)
-			return p.finish(e, inv, out, cold), false, nil
+			return p.answered(e, inv, out, cold), false, nil
 		}
 		if p.isClosed() {
 			return Result{}, false, shuttingDown()
@@ -381,12 +379,10 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 	limit.Reset(time.Until(inv.deliveredAt.Add(fn.Timeout)))
 	select {
 	case out := <-inv.done:
-		p.release(e, out)
-		return p.finish(e, inv, out, cold), false, nil
+		return p.answered(e, inv, out, cold), false, nil
 	case <-e.exited:
 		if out, ok := received(inv.done); ok {
-			p.release(e, out)
-			return p.finish(e, inv, out, cold), false, nil
+			return p.answered(e, inv, out, cold), false, nil
 		}
 		if p.isClosed() {
 			return Result{}, false, shuttingDown()
@@ -395,8 +391,7 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 		return p.finish(e, inv, exitOutcome(inv.id, e.exitErr), cold), false, nil
 	case <-limit.C:
 		if out, ok := received(inv.done); ok { // answered just in time
-			p.release(e, out)
-			return p.finish(e, inv, out, cold), false, nil
+			return p.answered(e, inv, out, cold), false, nil
 		}
 		p.discard(e)
 		return p.finish(e, inv, timeoutOutcome(inv.id, fn.Timeout), cold), false, nil
@@ -433,6 +428,14 @@ func (p *Pool) finish(e *environment, inv *invocation, out outcome, cold bool) R
 	if out.status != statusSuccess {
 		res.FunctionError = "Unhandled"
 	}
+	return res
+}
+
+// answered logs an invocation the runtime answered, then lets e serve again, so that
+// its next START line never comes before this END.
+func (p *Pool) answered(e *environment, inv *invocation, out outcome, cold bool) Result {
+	res := p.finish(e, inv, out, cold)
+	p.release(e, out)
 	return res
 }
 
