@@ -100,7 +100,7 @@ unit: ## Go unit tests, localaws tests and benchmarks smoke (no Terraform needed
 .PHONY: e2e
 e2e: tools ## Plan tests, provider round trip and the isolation proof (TEST_TARGET=localaws|aws).
 	@$(MAKE) build ARCH=$(E2E_ARCH)
-	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -v ./test/... 2>&1 | tee $(DIST)/e2e.log
+	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -parallel 4 -v ./test/... 2>&1 | tee $(DIST)/e2e.log
 
 # localaws runs bootstraps on this host, so the e2e zips match the host; in AWS, arm64.
 ifeq ($(TEST_TARGET),aws)

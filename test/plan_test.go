@@ -3,6 +3,7 @@
 package test
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 func TestPlan(t *testing.T) {
 	t.Parallel()
 	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("tp"), true)
+	opts.PlanFilePath = filepath.Join(opts.TerraformDir, "plan.out")
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
 	var functions, mappings, forbidden []string

@@ -38,9 +38,22 @@ func TerraformOptions(t testing.TestingT, target *Target, repoRoot, example, dis
 // EventBridge tenants, several messages each, plus one of each bad kind.
 var Traffic = Plan{
 	SQSTenants:         []string{"acme", "globex", "initech", "umbrella", "hooli"},
-	EventBridgeTenants: []string{"stark", "wayne", "acme"},
+	EventBridgeTenants: []string{"stark", "wayne", "tyrell"},
 	PerTenant:          4,
 	Bad:                true,
+}
+
+// Tenants is every distinct tenant the plan sends for.
+func (p Plan) Tenants() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range append(append([]string{}, p.SQSTenants...), p.EventBridgeTenants...) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Exercise sends p through the stack and returns the verdict with what it read.
