@@ -59,7 +59,7 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	_, applyErr := terraform.InitAndApplyE(t, opts)
 	stop()
 	defer func() {
-		step("terraform destroy (about 1 minute)")
+		step("terraform destroy (about 5 minutes: the provider confirms each SQS queue deletion 15 times)")
 		start := time.Now()
 		stop := heartbeat(out, "destroy", start)
 		_, derr := terraform.DestroyE(t, opts)
