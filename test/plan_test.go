@@ -3,6 +3,7 @@
 package test
 
 import (
+	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -48,6 +49,20 @@ func TestPlan(t *testing.T) {
 		router := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.router.aws_lambda_function.this"]
 		require.NotNil(t, router, "router function address changed")
 		assert.Empty(t, router.AttributeValues["tenancy_config"], "an ESM cannot invoke a tenant-isolated function")
+	})
+	t.Run("router may invoke only the backend", func(t *testing.T) {
+		backend := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.backend.aws_lambda_function.this"]
+		policy := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.router.aws_iam_role_policy.this"]
+		require.NotNil(t, backend, "backend function address changed")
+		require.NotNil(t, policy, "router policy address changed")
+		ctx := context.Background()
+		cfg, err := target.AWSConfig(ctx)
+		require.NoError(t, err)
+		backendARN, err := e2e.FunctionARN(ctx, cfg, backend.AttributeValues["function_name"].(string))
+		require.NoError(t, err)
+		doc, ok := policy.AttributeValues["policy"].(string)
+		require.True(t, ok, "the router policy must be known at plan time")
+		require.NoError(t, e2e.CheckInvokeScope(doc, backendARN))
 	})
 	t.Run("every mapping reports batch item failures", func(t *testing.T) {
 		require.Len(t, mappings, 2, "one per source queue: orders and the EventBridge buffer")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 )
 
@@ -39,9 +40,8 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	if err := CheckToolchain(); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	os.Setenv("TEST_TARGET", "localaws")
-	target, err := TargetFromEnv(logger)
+	target, err := TargetFromEnv(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}
@@ -51,6 +51,8 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	}
 	step("localaws listening on %s", target.URL())
 
+	// Terratest logs every retry through its package logger; the demo prints its own progress.
+	logger.Default = logger.Discard
 	t := demoT{out: out}
 	opts := TerraformOptions(t, target, repoRoot, "examples/complete", dist, "demo", true)
 	step("terraform init + apply examples/complete (about 2 minutes: the provider waits for SQS attributes to settle)")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // stringOrList decodes IAM's "one string or a list of strings" fields.
@@ -108,4 +109,13 @@ func CheckRouterRole(ctx context.Context, cfg aws.Config, roleARN, backendARN st
 		return err
 	}
 	return CheckInvokeScope(string(merged), backendARN)
+}
+
+// FunctionARN is the ARN a function named name has in the caller's account and region.
+func FunctionARN(ctx context.Context, cfg aws.Config, name string) (string, error) {
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cfg.Region, aws.ToString(id.Account), name), nil
 }
