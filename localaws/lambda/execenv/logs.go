@@ -78,14 +78,8 @@ func (p *Pool) newLogSink(e *environment) (*logSink, error) {
 // discard closes a sink whose shipper never started.
 func (s *logSink) discard() { _ = s.file.Close() }
 
-// line appends one event; timestamps never go backwards within a stream, as
-// PutLogEvents requires.
-func (s *logSink) line(msg string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.lineLocked(msg)
-}
-
+// lineLocked appends one event with s.mu held; timestamps never go backwards within a
+// stream, as PutLogEvents requires.
 func (s *logSink) lineLocked(msg string) {
 	if s.closed {
 		return
