@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/lambdazip"
+)
+
+// TestSIGTERMStopsEveryEnvironment runs the real command, starts one environment per
+// tenant, sends SIGTERM and checks that the command exits cleanly and that no function
+// process outlives it.
+func TestSIGTERMStopsEveryEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "localaws")
+	goBuild(t, bin, ".", nil)
+	bootstrap := filepath.Join(dir, "bootstrap")
+	goBuild(t, bootstrap, "../../localaws/lambda/testdata/tenantecho", []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + runtime.GOARCH})
+	content, err := os.ReadFile(bootstrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zip bytes.Buffer
+	if err := lambdazip.Write(&zip, content); err != nil {
+		t.Fatal(err)
+	}
+
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "-addr", addr, "-state-dir", filepath.Join(dir, "state"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	url := "http://" + addr
+	waitHealthy(t, url)
+
+	ctx := context.Background()
+	client := lambda.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	arch := types.ArchitectureX8664
+	if runtime.GOARCH == "arm64" {
+		arch = types.ArchitectureArm64
+	}
+	_, err = client.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("echo"), Role: aws.String("arn:aws:iam::000000000000:role/echo"),
+		Runtime: types.RuntimeProvidedal2023, Handler: aws.String("bootstrap"), Architectures: []types.Architecture{arch},
+		Code:          &types.FunctionCode{ZipFile: zip.Bytes()},
+		TenancyConfig: &types.TenancyConfig{TenantIsolationMode: types.TenantIsolationModePerTenant},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tenant := range []string{"blue", "green"} {
+		if _, err := client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), TenantId: aws.String(tenant),
+			Payload: []byte(`{}`)}); err != nil {
+			t.Fatalf("invoke for %s: %v", tenant, err)
+		}
+	}
+	pids := environmentPIDs(t, url)
+	if len(pids) != 2 {
+		t.Fatalf("want one environment per tenant, got PIDs %v", pids)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("localaws exited with %v after SIGTERM:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("localaws did not exit within 30 s of SIGTERM:\n%s", stderr.String())
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("environment process %d outlived localaws (kill -0: %v)", pid, err)
+		}
+	}
+}
+
+func goBuild(t *testing.T, out, pkg string, env []string) {
+	t.Helper()
+	build := exec.Command("go", "build", "-o", out, pkg)
+	build.Env = append(os.Environ(), env...)
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitHealthy(t *testing.T, url string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(url + "/_localaws/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	t.Fatal("localaws did not become healthy within 15 s")
+}
+
+func environmentPIDs(t *testing.T, url string) []int {
+	t.Helper()
+	resp, err := http.Get(url + "/_localaws/environments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var envs []struct {
+		PID      int    `json:"pid"`
+		TenantID string `json:"tenant_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&envs); err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	seen := map[int]string{}
+	for _, e := range envs {
+		if prev, ok := seen[e.PID]; ok {
+			t.Fatalf("pid %d serves tenants %q and %q", e.PID, prev, e.TenantID)
+		}
+		seen[e.PID] = e.TenantID
+		pids = append(pids, e.PID)
+	}
+	return pids
+}
