@@ -2,7 +2,6 @@ package execenv_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,13 +20,8 @@ func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
 	ctx := context.Background()
 	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
 	fn := h.function(t, "shipped", perTenant)
-	if _, err := client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fn.LogGroup)}); err != nil {
-		var api smithy.APIError
-		if errors.As(err, &api) && api.ErrorCode() == "UnknownOperationException" {
-			t.Skip("the logs service does not serve CreateLogGroup yet")
-		}
-		require.NoError(t, err)
-	}
+	_, err := client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fn.LogGroup)})
+	require.NoError(t, err)
 
 	_, blue := h.invoke(t, fn, "blue", testfn.Request{Action: "print", Text: "blue was here"})
 	_, green := h.invoke(t, fn, "green", testfn.Request{Action: "print", Text: "green was here"})
