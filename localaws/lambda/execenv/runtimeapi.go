@@ -160,23 +160,8 @@ func readLimited(r io.Reader, limit int64) (body []byte, tooLarge bool, err erro
 }
 
 func (p *Pool) response(w http.ResponseWriter, r *http.Request) {
-	e, ok := p.lookup(w, r)
+	inv, body, ok := p.claimPosted(w, r, "InvocationResponse")
 	if !ok {
-		return
-	}
-	body, tooLarge, err := readLimited(r.Body, MaxResponseBytes)
-	if err != nil {
-		runtimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
-		return
-	}
-	inv, ok := p.claim(w, e, r.PathValue("id"), "InvocationResponse")
-	if !ok {
-		return
-	}
-	if tooLarge {
-		inv.done <- oversized()
-		runtimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxResponseBytes))
 		return
 	}
 	// aws-lambda-go reports a response it failed to produce in trailers.
@@ -188,6 +173,32 @@ func (p *Pool) response(w http.ResponseWriter, r *http.Request) {
 	}
 	inv.done <- success(body)
 	accepted(w)
+}
+
+// claimPosted reads the body a runtime posts for an invocation and claims that
+// invocation for the transition. An oversized body fails the invocation here; ok is
+// false whenever the request has been answered already.
+func (p *Pool) claimPosted(w http.ResponseWriter, r *http.Request, transition string) (*invocation, []byte, bool) {
+	e, ok := p.lookup(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	body, tooLarge, err := readLimited(r.Body, MaxResponseBytes)
+	if err != nil {
+		runtimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
+		return nil, nil, false
+	}
+	inv, ok := p.claim(w, e, r.PathValue("id"), transition)
+	if !ok {
+		return nil, nil, false
+	}
+	if tooLarge {
+		inv.done <- oversized()
+		runtimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxResponseBytes))
+		return nil, nil, false
+	}
+	return inv, body, true
 }
 
 func oversized() outcome {
@@ -217,23 +228,8 @@ func functionError(body []byte, typ string) outcome {
 }
 
 func (p *Pool) invocationError(w http.ResponseWriter, r *http.Request) {
-	e, ok := p.lookup(w, r)
+	inv, body, ok := p.claimPosted(w, r, "InvocationErrorResponse")
 	if !ok {
-		return
-	}
-	body, tooLarge, err := readLimited(r.Body, MaxResponseBytes)
-	if err != nil {
-		runtimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
-		return
-	}
-	inv, ok := p.claim(w, e, r.PathValue("id"), "InvocationErrorResponse")
-	if !ok {
-		return
-	}
-	if tooLarge {
-		inv.done <- oversized()
-		runtimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxResponseBytes))
 		return
 	}
 	inv.done <- functionError(body, r.Header.Get(headerErrorType))
