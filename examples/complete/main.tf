@@ -58,6 +58,7 @@ module "tenant_isolation" {
   backend_policy_json = data.aws_iam_policy_document.backend.json
 
   invocation_mode = var.invocation_mode
+  router_timeout  = var.router_timeout
   tenant_pattern  = var.tenant_pattern
   known_tenants   = var.known_tenants
 

@@ -59,6 +59,18 @@ variable "batch_size" {
   nullable    = false
 }
 
+variable "router_timeout" {
+  description = "Maximum run time of one router batch in seconds, 1-900; the source and buffer queues hide a received message for six times it, so a failed batch comes back after that long."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.router_timeout >= 1 && var.router_timeout <= 900 && floor(var.router_timeout) == var.router_timeout
+    error_message = "Set router_timeout to a whole number of seconds from 1 to 900."
+  }
+}
+
 variable "event_source" {
   description = "Value of the source field that the EventBridge rule matches; producers put events with it."
   type        = string
