@@ -12,6 +12,12 @@ import (
 // (6 MB sync invoke) so that the services can answer with their own limit errors.
 const MaxBodyBytes = 8 << 20
 
+// ErrorWriter renders an error in a service's wire protocol. The server uses it for
+// what it refuses before a service runs, such as oversized headers.
+type ErrorWriter interface {
+	WriteError(w http.ResponseWriter, r *http.Request, op string, e *Error)
+}
+
 // ReadBody reads the whole request body, with an AWS-shaped error when it is too large.
 func ReadBody(r *http.Request) ([]byte, error) { return ReadBodyLimit(r, MaxBodyBytes) }
 
@@ -19,17 +25,27 @@ func ReadBody(r *http.Request) ([]byte, error) { return ReadBodyLimit(r, MaxBody
 // (Lambda accepts 50 MB zips inline). A longer body is a 413 RequestEntityTooLargeException;
 // services that name the limit differently can match on that code.
 func ReadBodyLimit(r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		// Refused unread: net/http replies, then closes the connection instead of
+		// reading the rest, so a 20 MB body costs neither memory nor a 20 MB read.
+		return nil, bodyTooLarge(limit)
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, Errorf(http.StatusBadRequest, "SerializationException", "cannot read request body: %v", err)
 	}
 	if int64(len(body)) > limit {
-		// Drain a bounded remainder so the client reads the error instead of a reset connection.
+		// A chunked body of unknown length: drain a bounded remainder so that the client
+		// reads the error instead of a reset connection.
 		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, MaxBodyBytes))
-		return nil, Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-			"request body exceeds %d bytes", limit)
+		return nil, bodyTooLarge(limit)
 	}
 	return body, nil
+}
+
+func bodyTooLarge(limit int64) *Error {
+	return Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+		"request body exceeds %d bytes", limit)
 }
 
 // StartRequest assigns the request ID and sets it on the response.

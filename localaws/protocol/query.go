@@ -26,31 +26,26 @@ type QueryService struct {
 
 func (s *QueryService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = StartRequest(w, r)
-	body, err := ReadBody(r)
-	if err != nil {
-		s.writeError(w, r, "", AsError(err))
+	form, perr := readForm(r)
+	if perr != nil {
+		s.WriteError(w, r, "", perr)
 		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		s.writeError(w, r, "", Errorf(http.StatusBadRequest, "MalformedQueryString", "cannot parse form body: %v", err))
-		return
-	}
-	for k, v := range r.URL.Query() {
-		if _, ok := form[k]; !ok {
-			form[k] = v
-		}
 	}
 	action := form.Get("Action")
+	if action == "" {
+		s.WriteError(w, r, "", Errorf(http.StatusBadRequest, "MissingAction",
+			"%s: the request has no Action parameter", s.Name))
+		return
+	}
 	fn, ok := s.Ops[action]
 	if !ok {
-		s.writeError(w, r, action, Errorf(http.StatusBadRequest, "InvalidAction",
+		s.WriteError(w, r, action, Errorf(http.StatusBadRequest, "InvalidAction",
 			"%s: action %q is not supported by localaws", s.Name, action))
 		return
 	}
 	out, err := fn(r.Context(), form)
 	if err != nil {
-		s.writeError(w, r, action, AsError(err))
+		s.WriteError(w, r, action, AsError(err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
@@ -70,8 +65,33 @@ func (s *QueryService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func requestID(r *http.Request) string { return core.RequestID(r.Context()) }
 
-func (s *QueryService) writeError(w http.ResponseWriter, r *http.Request, action string, e *Error) {
-	logError(r, s.Name, action, e)
+// readForm reads the form of a query request: the body's parameters, then those of the
+// URL that the body does not set.
+func readForm(r *http.Request) (url.Values, *Error) {
+	body, err := ReadBody(r)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		// AWS's common error for a syntax error in the query string, with its 404.
+		return nil, Errorf(http.StatusNotFound, "MalformedQueryString", "cannot parse form body: %v", err)
+	}
+	for k, v := range r.URL.Query() {
+		if _, ok := form[k]; !ok {
+			form[k] = v
+		}
+	}
+	return form, nil
+}
+
+// WriteError renders e as a query protocol <ErrorResponse>.
+func (s *QueryService) WriteError(w http.ResponseWriter, r *http.Request, action string, e *Error) {
+	writeQueryError(w, r, s.Name, s.XMLNamespace, action, e)
+}
+
+func writeQueryError(w http.ResponseWriter, r *http.Request, service, namespace, action string, e *Error) {
+	logError(r, service, action, e)
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(e.Status())
 	type errBody struct {
@@ -84,7 +104,7 @@ func (s *QueryService) writeError(w http.ResponseWriter, r *http.Request, action
 		Xmlns     string   `xml:"xmlns,attr"`
 		Error     errBody  `xml:"Error"`
 		RequestID string   `xml:"RequestId"`
-	}{Xmlns: s.XMLNamespace, Error: errBody{e.faultType(), e.Code, e.Message}, RequestID: requestID(r)})
+	}{Xmlns: namespace, Error: errBody{e.faultType(), e.Code, e.Message}, RequestID: requestID(r)})
 }
 
 // Members decodes a query list such as Tags.member.1.Key=k&Tags.member.1.Value=v into

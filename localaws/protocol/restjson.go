@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 )
@@ -94,11 +93,8 @@ func DecodeJSONLimit(r *http.Request, v any, limit int64) error {
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return Errorf(http.StatusBadRequest, "InvalidRequestContentException", "could not parse request body into json: %v", err)
+	if err := unmarshalBody(body, v); err != nil {
+		return Errorf(http.StatusBadRequest, "InvalidRequestContentException", "Could not parse request body into json: %v", err)
 	}
 	return nil
 }

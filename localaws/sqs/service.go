@@ -31,7 +31,7 @@ func New(env *core.Env) *Service {
 	s := &Service{env: env, queues: map[string]*queue{}, deleted: map[string]time.Time{},
 		closed: make(chan struct{})}
 	s.JSONService = protocol.JSONService{Name: "sqs", TargetPrefix: "AmazonSQS", Version: "1.0",
-		ErrorNamespace: "com.amazonaws.sqs#",
+		ErrorNamespace: "com.amazonaws.sqs#", QueryNamespace: "http://queue.amazonaws.com/doc/2012-11-05/",
 		Ops: map[string]protocol.JSONOp{
 			"CreateQueue":                  protocol.Op(s.CreateQueue),
 			"GetQueueUrl":                  protocol.Op(s.GetQueueUrl),
