@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Sent is one message a producer sent for a tenant.
@@ -33,6 +34,9 @@ type Evidence struct {
 	Source        string `json:"source"`
 	MessageID     string `json:"message_id"`
 	PID           int    `json:"pid"`
+	// SentAt is when the worker wrote the record (the queue's SentTimestamp): the
+	// invocation's end, give or take the send.
+	SentAt time.Time `json:"-"`
 }
 
 // Quarantined is one message read from the quarantine queue.
@@ -61,12 +65,29 @@ type EnvRow struct {
 	ColdStarts    int
 }
 
+// Parked is a message found in a dead-letter or on-failure queue.
+type Parked struct {
+	MessageID string // SQS MessageId or EventBridge event id, as sent
+	Queue     string // which queue, e.g. "on-failure"
+	Detail    string // why, when the queue says
+}
+
 // Report is the verdict on one run.
 type Report struct {
 	Tenants     map[string][]EnvRow // tenant -> its environments, sorted by environment id
 	Sent        int
-	Processed   int
+	Processed   int // sent messages that ran at least once
+	Duplicates  int // runs of a message beyond its first
 	Quarantined []Quarantined
+	// QuarantineByReason counts distinct quarantined messages per reason.
+	QuarantineByReason map[string]int
+	Parked             []Parked
+	// ParkedByQueue counts distinct messages per dead-letter or on-failure queue.
+	ParkedByQueue map[string]int
+	Lost          int // sent messages with no outcome at all: not run, quarantined or parked
+	// CrossTenant counts isolation breaches: a message run as another tenant, an
+	// environment or process serving two tenants, an untrusted message that ran.
+	CrossTenant int
 	Violations  []string // every broken rule; empty means isolation held and nothing was lost
 }
 
@@ -79,137 +100,197 @@ type Input struct {
 	Bad        []Bad
 	Evidence   []Evidence
 	Quarantine []Quarantined
+	Parked     []Parked
 	// Environments is localaws's view of the backend's environments; nil on real AWS.
 	Environments []Environment
 	// Backend is the backend function name, to pick its rows out of Environments.
 	Backend string
+	// Faulty says failures were injected: a message may then run more than once (its
+	// batch was redelivered) or end in a dead-letter queue instead of running. Both
+	// are counted rather than reported; loss and isolation breaches still are.
+	Faulty bool
 }
 
-// Analyze checks the isolation and accounting rules of DESIGN.md on one run.
+// analysis carries one Analyze run: the input indexed, and the report being built.
+type analysis struct {
+	in     Input
+	r      *Report
+	sentBy map[string]Sent
+	badBy  map[string]Bad
+	parked map[string]Parked
+	runs   map[string]int // message id -> evidence records
+}
+
+func (a *analysis) fail(format string, args ...any) {
+	a.r.Violations = append(a.r.Violations, fmt.Sprintf(format, args...))
+}
+
+// breach records a violation that is also a cross-tenant execution.
+func (a *analysis) breach(format string, args ...any) {
+	a.r.CrossTenant++
+	a.fail(format, args...)
+}
+
+// Analyze checks the isolation and accounting rules of one run: every message ran
+// (once, unless in.Faulty) or was parked, ran as its sender's tenant, in environments
+// and processes of that tenant only, and every bad message was quarantined with its
+// reason without reaching the backend.
 func Analyze(in Input) Report {
-	r := Report{Tenants: map[string][]EnvRow{}, Sent: len(in.Sent), Quarantined: in.Quarantine}
-	fail := func(format string, args ...any) { r.Violations = append(r.Violations, fmt.Sprintf(format, args...)) }
-
-	sentBy := map[string]Sent{}
+	r := Report{Tenants: map[string][]EnvRow{}, Sent: len(in.Sent), Quarantined: in.Quarantine, Parked: in.Parked,
+		QuarantineByReason: map[string]int{}, ParkedByQueue: map[string]int{}}
+	a := &analysis{in: in, r: &r, sentBy: map[string]Sent{}, badBy: map[string]Bad{}, parked: map[string]Parked{},
+		runs: map[string]int{}}
 	for _, s := range in.Sent {
-		sentBy[s.MessageID] = s
+		a.sentBy[s.MessageID] = s
 	}
-	badBy := map[string]Bad{}
 	for _, b := range in.Bad {
-		badBy[b.MessageID] = b
+		a.badBy[b.MessageID] = b
 	}
+	for _, p := range in.Parked {
+		if _, dup := a.parked[p.MessageID]; !dup {
+			r.ParkedByQueue[p.Queue]++
+		}
+		a.parked[p.MessageID] = p
+	}
+	a.checkEvidence()
+	a.checkAccounting()
+	a.checkQuarantine()
+	if in.Environments != nil {
+		a.checkProcesses()
+	}
+	return r
+}
 
-	seen := map[string]int{}
+// checkEvidence checks each record against what was sent and builds the environment table.
+func (a *analysis) checkEvidence() {
 	envTenant := map[string]string{}
 	rows := map[string]*EnvRow{}
-	rowTenant := map[string]string{}
-	for _, e := range in.Evidence {
-		seen[e.MessageID]++
-		if b, ok := badBy[e.MessageID]; ok {
-			fail("%s message %s reached the backend as tenant %q; it must be quarantined (%s)", b.Kind, e.MessageID, e.TenantID, b.WantReason)
+	for _, e := range a.in.Evidence {
+		a.runs[e.MessageID]++
+		if b, ok := a.badBy[e.MessageID]; ok {
+			a.breach("%s message %s reached the backend as tenant %q; it must be quarantined (%s)", b.Kind, e.MessageID, e.TenantID, b.WantReason)
 			continue
 		}
-		s, ok := sentBy[e.MessageID]
+		s, ok := a.sentBy[e.MessageID]
 		if !ok {
-			fail("evidence for message %s that no producer sent (tenant %q)", e.MessageID, e.TenantID)
+			a.fail("evidence for message %s that no producer sent (tenant %q)", e.MessageID, e.TenantID)
 			continue
 		}
 		if e.TenantID != s.Tenant {
-			fail("message %s sent for tenant %q ran as tenant %q", e.MessageID, s.Tenant, e.TenantID)
+			a.breach("message %s sent for tenant %q ran as tenant %q", e.MessageID, s.Tenant, e.TenantID)
 		}
 		if prev, ok := envTenant[e.EnvironmentID]; ok && prev != e.TenantID {
-			fail("environment %s served two tenants: %q and %q", e.EnvironmentID, prev, e.TenantID)
+			a.breach("environment %s served two tenants: %q and %q", e.EnvironmentID, prev, e.TenantID)
 		}
-		envTenant[e.EnvironmentID] = e.TenantID
 		row := rows[e.EnvironmentID]
 		if row == nil {
 			row = &EnvRow{EnvironmentID: e.EnvironmentID, PID: e.PID}
 			rows[e.EnvironmentID] = row
-			rowTenant[e.EnvironmentID] = e.TenantID
+			envTenant[e.EnvironmentID] = e.TenantID
 		}
 		row.Invocations++
 		if e.ColdStart {
 			row.ColdStarts++
 		}
 	}
-	for id, n := range seen {
-		if n > 1 {
-			fail("message %s was processed %d times", id, n)
-		}
-	}
-	for _, s := range in.Sent {
-		if seen[s.MessageID] == 0 {
-			fail("message %s for tenant %q (%s) was never processed", s.MessageID, s.Tenant, s.Via)
-		} else {
-			r.Processed++
-		}
-	}
 	for id, row := range rows {
-		t := rowTenant[id]
-		r.Tenants[t] = append(r.Tenants[t], *row)
+		t := envTenant[id]
+		a.r.Tenants[t] = append(a.r.Tenants[t], *row)
 	}
+	for t := range a.r.Tenants {
+		sort.Slice(a.r.Tenants[t], func(i, j int) bool { return a.r.Tenants[t][i].EnvironmentID < a.r.Tenants[t][j].EnvironmentID })
+	}
+	// Every tenant must have run, unless all its messages were parked (reported apart).
 	tenants := map[string]bool{}
-	for _, s := range in.Sent {
-		tenants[s.Tenant] = true
+	for _, s := range a.in.Sent {
+		if _, parked := a.parked[s.MessageID]; !parked {
+			tenants[s.Tenant] = true
+		}
 	}
 	for t := range tenants {
-		if len(r.Tenants[t]) == 0 {
-			fail("tenant %q has no execution environment", t)
+		if len(a.r.Tenants[t]) == 0 {
+			a.fail("tenant %q has no execution environment", t)
 		}
 	}
 	if len(rows) < len(tenants) {
-		fail("%d distinct environments for %d tenants: some tenants shared one", len(rows), len(tenants))
+		a.fail("%d distinct environments for %d tenants: some tenants shared one", len(rows), len(tenants))
 	}
-	for t := range r.Tenants {
-		sort.Slice(r.Tenants[t], func(i, j int) bool { return r.Tenants[t][i].EnvironmentID < r.Tenants[t][j].EnvironmentID })
-	}
-
-	checkQuarantine(in, fail)
-	if in.Environments != nil {
-		checkProcesses(in, fail)
-	}
-	return r
 }
 
-func checkQuarantine(in Input, fail func(string, ...any)) {
-	got := map[string]Quarantined{}
-	for _, q := range in.Quarantine {
-		got[q.OriginalMessageID] = q
+// checkAccounting finds lost, duplicated and parked messages among those sent.
+func (a *analysis) checkAccounting() {
+	for id, n := range a.runs {
+		if n < 2 {
+			continue
+		}
+		a.r.Duplicates += n - 1
+		if !a.in.Faulty {
+			a.fail("message %s was processed %d times", id, n)
+		}
 	}
-	for _, b := range in.Bad {
+	for _, s := range a.in.Sent {
+		p, parked := a.parked[s.MessageID]
+		switch {
+		case a.runs[s.MessageID] > 0:
+			a.r.Processed++
+		case !parked:
+			a.r.Lost++
+			a.fail("message %s for tenant %q (%s) was never processed", s.MessageID, s.Tenant, s.Via)
+		case !a.in.Faulty:
+			a.fail("message %s for tenant %q (%s) ended in the %s queue: %s", s.MessageID, s.Tenant, s.Via, p.Queue, p.Detail)
+		}
+	}
+}
+
+// checkQuarantine wants every bad message quarantined with its reason, and no good one.
+func (a *analysis) checkQuarantine() {
+	got := map[string]Quarantined{}
+	for _, q := range a.in.Quarantine {
+		if _, dup := got[q.OriginalMessageID]; !dup {
+			a.r.QuarantineByReason[q.Reason]++
+		}
+		got[q.OriginalMessageID] = q
+		if s, ok := a.sentBy[q.OriginalMessageID]; ok {
+			a.fail("message %s for tenant %q (%s) was quarantined as %s: %s", s.MessageID, s.Tenant, s.Via, q.Reason, q.Detail)
+		}
+	}
+	for _, b := range a.in.Bad {
 		q, ok := got[b.MessageID]
 		switch {
 		case !ok:
-			fail("%s message %s is not in quarantine (want reason %s)", b.Kind, b.MessageID, b.WantReason)
+			if _, parked := a.parked[b.MessageID]; !parked {
+				a.r.Lost++
+			}
+			a.fail("%s message %s is not in quarantine (want reason %s)", b.Kind, b.MessageID, b.WantReason)
 		case q.Reason != b.WantReason:
-			fail("%s message %s quarantined as %q, want %q", b.Kind, b.MessageID, q.Reason, b.WantReason)
+			a.fail("%s message %s quarantined as %q, want %q", b.Kind, b.MessageID, q.Reason, b.WantReason)
 		}
 	}
 }
 
 // checkProcesses cross-checks the worker's view with the emulator's: a PID never serves
 // two tenants, and the emulator agrees which tenant each worker process belongs to.
-func checkProcesses(in Input, fail func(string, ...any)) {
+func (a *analysis) checkProcesses() {
 	pidTenant := map[int]string{}
-	for _, e := range in.Environments {
-		if e.FunctionName != in.Backend {
+	for _, e := range a.in.Environments {
+		if e.FunctionName != a.in.Backend {
 			continue
 		}
 		if e.TenantID == "" {
-			fail("backend environment %s (pid %d) has no tenant: the function is not PER_TENANT", e.EnvironmentID, e.PID)
+			a.breach("backend environment %s (pid %d) has no tenant: the function is not PER_TENANT", e.EnvironmentID, e.PID)
 		}
 		if prev, ok := pidTenant[e.PID]; ok && prev != e.TenantID {
-			fail("pid %d is listed for tenants %q and %q", e.PID, prev, e.TenantID)
+			a.breach("pid %d is listed for tenants %q and %q", e.PID, prev, e.TenantID)
 		}
 		pidTenant[e.PID] = e.TenantID
 	}
-	for _, ev := range in.Evidence {
+	for _, ev := range a.in.Evidence {
 		t, ok := pidTenant[ev.PID]
 		if !ok {
 			continue // reaped since: the worker's own records are checked above
 		}
 		if t != ev.TenantID {
-			fail("worker pid %d recorded tenant %q but localaws runs it for tenant %q", ev.PID, ev.TenantID, t)
+			a.breach("worker pid %d recorded tenant %q but localaws runs it for tenant %q", ev.PID, ev.TenantID, t)
 		}
 	}
 }
@@ -233,6 +314,15 @@ func (r Report) Table() string {
 		}
 	}
 	fmt.Fprintf(&b, "\n%d messages sent, %d processed, %d tenants\n", r.Sent, r.Processed, len(tenants))
+	if r.Duplicates > 0 {
+		fmt.Fprintf(&b, "%d duplicate runs\n", r.Duplicates)
+	}
+	if len(r.Parked) > 0 {
+		fmt.Fprintf(&b, "\n%-40s %-16s %s\n", "PARKED MESSAGE", "QUEUE", "DETAIL")
+		for _, p := range r.Parked {
+			fmt.Fprintf(&b, "%-40s %-16s %s\n", p.MessageID, p.Queue, p.Detail)
+		}
+	}
 	if len(r.Quarantined) > 0 {
 		fmt.Fprintf(&b, "\n%-40s %-16s %-10s %s\n", "QUARANTINED MESSAGE", "REASON", "SOURCE", "DETAIL")
 		qs := append([]Quarantined(nil), r.Quarantined...)

@@ -40,6 +40,18 @@ func TestAnalyze(t *testing.T) {
 		{"a pid listed under two tenants is reported", Input{Sent: sent, Evidence: good, Backend: "backend",
 			Environments: append(append([]Environment{}, envs...), Environment{FunctionName: "backend", TenantID: "b", PID: 10})},
 			"pid 10 is listed for tenants"},
+		{"a parked message is reported when no faults were injected", Input{Sent: sent, Evidence: good[:2],
+			Parked: []Parked{{MessageID: "m3", Queue: QueueOnFailure}}}, "m3 for tenant \"b\" () ended in the on-failure queue"},
+		{"a good message in quarantine is reported", Input{Sent: sent, Evidence: good,
+			Quarantine: []Quarantined{{OriginalMessageID: "m2", Reason: "malformed"}}}, "was quarantined as malformed"},
+		{"with faults, a parked message is accounted for", Input{Sent: sent, Evidence: good[:2], Faulty: true,
+			Parked: []Parked{{MessageID: "m3", Queue: QueueSourceDLQ}}}, ""},
+		{"with faults, a duplicate is counted, not reported", Input{Sent: sent, Faulty: true,
+			Evidence: append(append([]Evidence{}, good...), good[2])}, ""},
+		{"with faults, a lost message is still reported", Input{Sent: sent, Evidence: good[:2], Faulty: true,
+			Parked: []Parked{{MessageID: "other", Queue: QueueSourceDLQ}}}, "never processed"},
+		{"with faults, a message run as another tenant is still reported", Input{Sent: sent, Faulty: true,
+			Evidence: []Evidence{good[0], good[1], ev("m3", "a", "e2", 11, true)}}, "ran as tenant \"a\""},
 		{"a backend environment without tenant is reported", Input{Sent: sent, Evidence: good, Backend: "backend",
 			Environments: []Environment{{FunctionName: "backend", PID: 10}, {FunctionName: "backend", TenantID: "b", PID: 11}}},
 			"has no tenant"},
@@ -61,6 +73,41 @@ func TestAnalyze(t *testing.T) {
 				t.Fatalf("want a violation containing %q, got %v", tt.violation, r.Violations)
 			}
 		})
+	}
+}
+
+func TestAnalyzeCounts(t *testing.T) {
+	sent := []Sent{{MessageID: "m1", Tenant: "a"}, {MessageID: "m2", Tenant: "a"}, {MessageID: "m3", Tenant: "b"},
+		{MessageID: "m4", Tenant: "b"}, {MessageID: "m5", Tenant: "b"}}
+	bad := []Bad{{MessageID: "x1", WantReason: "malformed"}, {MessageID: "x2", WantReason: "tenant_mismatch"},
+		{MessageID: "x3", WantReason: "invalid_tenant"}}
+	r := Analyze(Input{
+		Sent: sent, Bad: bad, Faulty: true,
+		Evidence: []Evidence{ev("m1", "a", "e1", 10, true), ev("m1", "a", "e1", 10, false), ev("m1", "a", "e3", 12, true),
+			ev("m2", "b", "e2", 11, true), ev("m3", "b", "e2", 11, false), ev("x2", "a", "e1", 10, false)},
+		// m4 is parked twice (two queues); m5 is lost; x3 is lost; x1 is quarantined twice.
+		Parked: []Parked{{MessageID: "m4", Queue: QueueOnFailure}, {MessageID: "m4", Queue: QueueSourceDLQ}},
+		Quarantine: []Quarantined{{OriginalMessageID: "x1", Reason: "malformed"}, {OriginalMessageID: "x1", Reason: "malformed"},
+			{OriginalMessageID: "x2", Reason: "tenant_mismatch"}},
+	})
+	checks := []struct {
+		name      string
+		got, want int
+	}{
+		{"processed", r.Processed, 3},
+		{"duplicates", r.Duplicates, 2},
+		{"lost", r.Lost, 2},
+		{"parked on-failure", r.ParkedByQueue[QueueOnFailure], 1},
+		{"parked source DLQ", r.ParkedByQueue[QueueSourceDLQ], 0},
+		{"quarantined malformed", r.QuarantineByReason["malformed"], 1},
+		{"quarantined tenant_mismatch", r.QuarantineByReason["tenant_mismatch"], 1},
+		// m2 ran as b, and x2 (spoofed) reached the backend.
+		{"cross-tenant", r.CrossTenant, 2},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %d, want %d (violations %v)", c.name, c.got, c.want, r.Violations)
+		}
 	}
 }
 

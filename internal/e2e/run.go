@@ -67,12 +67,15 @@ func Exercise(ctx context.Context, target *Target, stack Stack, p Plan, timeout 
 	if err != nil {
 		return Report{}, err
 	}
-	evidence, quarantined, collectErr := Collect(ctx, c, stack, len(sent), len(bad), timeout)
+	want := func(o *Outcome) (bool, error) {
+		return len(o.Evidence) >= len(sent) && len(o.Quarantine) >= len(bad), nil
+	}
+	out, collectErr := Collect(ctx, c, stack, want, timeout)
 	envs, err := target.Environments(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	report := Analyze(Input{Sent: sent, Bad: bad, Evidence: evidence, Quarantine: quarantined,
+	report := Analyze(Input{Sent: sent, Bad: bad, Evidence: out.Evidence, Quarantine: out.Quarantine, Parked: out.Parked,
 		Environments: envs, Backend: stack.BackendFunction})
 	if collectErr != nil {
 		report.Violations = append(report.Violations, collectErr.Error())

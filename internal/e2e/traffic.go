@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -21,7 +20,10 @@ const DetailType = "TenantWorkItem"
 type Stack struct {
 	SourceQueueURL     string
 	QuarantineQueueURL string
-	DLQURL             string
+	DLQURL             string // the SQS source's
+	BufferQueueURL     string // the EventBridge source's buffer queue
+	EventBridgeDLQURL  string // the EventBridge source's: buffer queue redrive and rule target
+	OnFailureQueueURL  string // the backend's async on-failure destination
 	EvidenceQueueURL   string
 	EventBusName       string
 	EventSource        string
@@ -37,6 +39,9 @@ func StackFromOutputs(out map[string]any) (Stack, error) {
 		SourceQueueURL:     get("source_queue_url"),
 		QuarantineQueueURL: get("quarantine_queue_url"),
 		DLQURL:             get("dlq_url"),
+		BufferQueueURL:     get("buffer_queue_url"),
+		EventBridgeDLQURL:  get("eventbridge_dlq_url"),
+		OnFailureQueueURL:  get("on_failure_queue_url"),
 		EvidenceQueueURL:   get("evidence_queue_url"),
 		EventBusName:       get("event_bus_name"),
 		EventSource:        get("event_source"),
@@ -162,104 +167,4 @@ func putEvent(ctx context.Context, c Clients, s Stack, detail map[string]any) (s
 			aws.ToString(out.Entries[0].ErrorCode), aws.ToString(out.Entries[0].ErrorMessage))
 	}
 	return aws.ToString(out.Entries[0].EventId), nil
-}
-
-// Collect reads evidence and quarantine until wantEvidence records and wantQuarantine
-// messages arrived or timeout passed, then drains a little longer so that duplicates
-// and strays are seen too. Messages are deleted once read.
-func Collect(ctx context.Context, c Clients, s Stack, wantEvidence, wantQuarantine int, timeout time.Duration) ([]Evidence, []Quarantined, error) {
-	deadline := time.Now().Add(timeout)
-	var evidence []Evidence
-	var quarantined []Quarantined
-	quietRounds := 0
-	for time.Now().Before(deadline) {
-		done := len(evidence) >= wantEvidence && len(quarantined) >= wantQuarantine
-		wait := int32(2)
-		if done {
-			wait = 1
-		}
-		ev, err := receive(ctx, c, s.EvidenceQueueURL, wait, func(m sqstypes.Message) error {
-			var e Evidence
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &e); err != nil {
-				return fmt.Errorf("evidence record is not JSON: %w: %s", err, aws.ToString(m.Body))
-			}
-			evidence = append(evidence, e)
-			return nil
-		})
-		if err != nil {
-			return evidence, quarantined, err
-		}
-		q, err := receive(ctx, c, s.QuarantineQueueURL, 0, func(m sqstypes.Message) error {
-			quarantined = append(quarantined, quarantineOf(m))
-			return nil
-		})
-		if err != nil {
-			return evidence, quarantined, err
-		}
-		if done && ev == 0 && q == 0 {
-			quietRounds++
-			if quietRounds >= 2 {
-				return evidence, quarantined, nil
-			}
-		}
-	}
-	return evidence, quarantined, fmt.Errorf("after %s: %d of %d evidence records and %d of %d quarantined messages",
-		timeout, len(evidence), wantEvidence, len(quarantined), wantQuarantine)
-}
-
-func quarantineOf(m sqstypes.Message) Quarantined {
-	attr := func(k string) string {
-		if v, ok := m.MessageAttributes[k]; ok {
-			return aws.ToString(v.StringValue)
-		}
-		return ""
-	}
-	return Quarantined{OriginalMessageID: attr("original_message_id"), Reason: attr("quarantine_reason"),
-		Source: attr("quarantine_source"), Detail: attr("quarantine_detail")}
-}
-
-// receive reads one batch, hands each message to fn and deletes it.
-func receive(ctx context.Context, c Clients, url string, wait int32, fn func(sqstypes.Message) error) (int, error) {
-	out, err := c.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-		QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: wait,
-		MessageAttributeNames: []string{"All"},
-	})
-	if err != nil {
-		return 0, fmt.Errorf("receive from %s: %w", url, err)
-	}
-	for _, m := range out.Messages {
-		if err := fn(m); err != nil {
-			return 0, err
-		}
-		if _, err := c.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
-			return 0, fmt.Errorf("delete from %s: %w", url, err)
-		}
-	}
-	return len(out.Messages), nil
-}
-
-// Peek lists up to max messages of a queue without consuming them, for failure reports.
-func Peek(ctx context.Context, c Clients, url string, max int) ([]string, error) {
-	var out []string
-	for len(out) < max {
-		res, err := c.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
-			VisibilityTimeout: 0, MessageAttributeNames: []string{"All"}})
-		if err != nil {
-			return out, err
-		}
-		if len(res.Messages) == 0 {
-			break
-		}
-		for _, m := range res.Messages {
-			line := aws.ToString(m.Body)
-			if r, ok := m.MessageAttributes["quarantine_reason"]; ok {
-				line = aws.ToString(r.StringValue) + ": " + line
-			}
-			out = append(out, line)
-		}
-		if len(res.Messages) < 10 {
-			break
-		}
-	}
-	return out, nil
 }
