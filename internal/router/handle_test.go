@@ -63,6 +63,63 @@ func TestHandleDispatchesByShape(t *testing.T) {
 	}
 }
 
+// esmBatch is an SQS batch as the event source mapping delivers it, with every field Lambda sends.
+const esmBatch = `{"Records":[
+ {"messageId":"m-attr","receiptHandle":"rh-1","body":"{\"tenantId\":\"acme\",\"note\":\"a \\\"quoted\\\" word\"}",
+  "attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1767225600000","SenderId":"AIDAEXAMPLE",
+   "ApproximateFirstReceiveTimestamp":"1767225600001"},
+  "messageAttributes":{"tenantId":{"stringValue":"acme","stringListValues":[],"binaryListValues":[],"dataType":"String"}},
+  "md5OfBody":"0123456789abcdef0123456789abcdef","eventSource":"aws:sqs",
+  "eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders","awsRegion":"us-east-1"},
+ {"messageId":"m-fifo-1","receiptHandle":"rh-2","body":"{}",
+  "attributes":{"ApproximateReceiveCount":"1","MessageGroupId":"globex","MessageDeduplicationId":"d-1",
+   "SequenceNumber":"1"},
+  "messageAttributes":{},"md5OfBody":"99914b932bd37a50b983c5e7c90ae93b","eventSource":"aws:sqs",
+  "eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders.fifo","awsRegion":"us-east-1"},
+ {"messageId":"m-fifo-2","receiptHandle":"rh-3","body":"{}",
+  "attributes":{"ApproximateReceiveCount":"1","MessageGroupId":"globex","SequenceNumber":"2"},
+  "messageAttributes":{},"md5OfBody":"99914b932bd37a50b983c5e7c90ae93b","eventSource":"aws:sqs",
+  "eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders.fifo","awsRegion":"us-east-1"},
+ {"messageId":"m-unknown","receiptHandle":"rh-4","body":"{}","attributes":{},"messageAttributes":{},
+  "eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:other","awsRegion":"us-east-1"}
+]}`
+
+// Handle decodes only the fields the router reads; this holds it to the event source mapping's real shape.
+func TestHandleDecodesESMBatch(t *testing.T) {
+	h := newHarness(t, testConfig(config.ModeSync))
+	var order []string
+	var mu sync.Mutex
+	h.inv.respond = func(in *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+		var e isolation.Envelope
+		if err := json.Unmarshal(in.Payload, &e); err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		order = append(order, e.MessageID)
+		mu.Unlock()
+		if e.MessageID == "m-fifo-1" {
+			return &lambda.InvokeOutput{StatusCode: 200, FunctionError: aws.String("Unhandled")}, nil
+		}
+		return okOutput(in), nil
+	}
+
+	out, err := h.r.Handle(invocationCtx(t), json.RawMessage(esmBatch))
+	require.NoError(t, err)
+	resp, ok := out.(events.SQSEventResponse)
+	require.True(t, ok, "got %T", out)
+	assert.ElementsMatch(t, []string{"m-fifo-1", "m-fifo-2", "m-unknown"}, failedIDs(resp),
+		"the failed FIFO record holds back the rest of its group; the unknown queue fails")
+	assert.ElementsMatch(t, []string{"m-attr", "m-fifo-1"}, order, "m-fifo-2 is never invoked")
+
+	byID := map[string]isolation.Envelope{}
+	for _, e := range h.inv.envelopes(t) {
+		byID[e.MessageID] = e
+	}
+	assert.Equal(t, isolation.Envelope{TenantID: "acme", Source: "orders", MessageID: "m-attr",
+		Body: `{"tenantId":"acme","note":"a \"quoted\" word"}`}, byID["m-attr"], "attribute and body agree")
+	assert.Equal(t, "globex", byID["m-fifo-1"].TenantID, "the tenant comes from MessageGroupId")
+}
+
 func TestHandleDirectEvent(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -86,6 +143,10 @@ func TestHandleDirectEvent(t *testing.T) {
 			quarantine: "malformed"},
 		{name: "event whose envelope fields have the wrong types is quarantined as malformed",
 			event:      `{"id":7,"detail-type":"x","detail":{"tenantId":"acme"}}`,
+			quarantine: "malformed"},
+		{name: "event that is not JSON is quarantined as malformed", event: `{"id":"evt-1",`,
+			quarantine: "malformed"},
+		{name: "event that is not an object is quarantined as malformed", event: ` ["evt-1"]`,
 			quarantine: "malformed"},
 		{name: "throttled invoke is returned as an error for a retry", event: fmt.Sprintf(directEvent, "acme"),
 			respond: func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
