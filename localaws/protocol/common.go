@@ -26,8 +26,8 @@ func ReadBody(r *http.Request) ([]byte, error) { return ReadBodyLimit(r, MaxBody
 // services that name the limit differently can match on that code.
 func ReadBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
-		// Refused unread: net/http replies, then closes the connection instead of
-		// reading the rest, so a 20 MB body costs neither memory nor a 20 MB read.
+		// Refused unread: net/http replies, then closes the connection instead of reading
+		// the rest (it lingers before the close so that the client reads the reply).
 		return nil, bodyTooLarge(limit)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
@@ -35,9 +35,7 @@ func ReadBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 		return nil, Errorf(http.StatusBadRequest, "SerializationException", "cannot read request body: %v", err)
 	}
 	if int64(len(body)) > limit {
-		// A chunked body of unknown length: drain a bounded remainder so that the client
-		// reads the error instead of a reset connection.
-		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, MaxBodyBytes))
+		// A chunked body: the rest is left unread too.
 		return nil, bodyTooLarge(limit)
 	}
 	return body, nil
