@@ -183,22 +183,33 @@ var credentialScope = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^
 
 // dispatch picks the service by X-Amz-Target prefix, then by SigV4 signing name.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	svc, reason := s.route(r)
+	if n := headerBytes(r); n > MaxHeaderBytes {
+		s.refuseHeaders(w, r, svc, n)
+		return
+	}
+	if svc == nil {
+		s.unknownService(w, r, reason)
+		return
+	}
+	svc.ServeHTTP(w, r)
+}
+
+// route returns the service a request is for, or why there is none.
+func (s *Server) route(r *http.Request) (core.Service, string) {
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
 		prefix, _, _ := strings.Cut(t, ".")
 		if svc, ok := s.byTarget[prefix]; ok {
-			svc.ServeHTTP(w, r)
-			return
+			return svc, ""
 		}
 	}
 	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		if svc, ok := s.byName[m[1]]; ok {
-			svc.ServeHTTP(w, r)
-			return
+			return svc, ""
 		}
-		s.unknownService(w, r, fmt.Sprintf("service %q is not emulated by localaws", m[1]))
-		return
+		return nil, fmt.Sprintf("service %q is not emulated by localaws", m[1])
 	}
-	s.unknownService(w, r, "cannot tell which service this request is for: sign it with SigV4 or set X-Amz-Target")
+	return nil, "cannot tell which service this request is for: sign it with SigV4 or set X-Amz-Target"
 }
 
 func (s *Server) unknownService(w http.ResponseWriter, r *http.Request, msg string) {
@@ -206,4 +217,35 @@ func (s *Server) unknownService(w http.ResponseWriter, r *http.Request, msg stri
 	r = protocol.StartRequest(w, r)
 	protocol.RESTService{Name: "localaws"}.WriteError(w, r, "", protocol.Errorf(http.StatusBadRequest,
 		"UnknownServiceException", "%s", msg))
+}
+
+// MaxHeaderBytes bounds a request's line and header block. Larger ones get a 431 in the
+// addressed service's protocol. It sits below http.Server's MaxHeaderBytes (1 MiB), past
+// which net/http itself answers a plain-text 431 and closes the connection.
+const MaxHeaderBytes = 64 << 10
+
+// headerBytes is the size of the request line and header block as sent.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // "k: v\r\n"
+		}
+	}
+	return n
+}
+
+// refuseHeaders answers an oversized header block with S3's error code for it, in the
+// protocol of the service addressed (REST-JSON when none is).
+func (s *Server) refuseHeaders(w http.ResponseWriter, r *http.Request, svc core.Service, n int) {
+	var ew protocol.ErrorWriter = protocol.RESTService{Name: "localaws"}
+	if svc != nil {
+		ew = protocol.RESTService{Name: svc.SigningName()}
+		if own, ok := svc.(protocol.ErrorWriter); ok {
+			ew = own
+		}
+	}
+	r = protocol.StartRequest(w, r)
+	ew.WriteError(w, r, "", protocol.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge",
+		"Your request header section exceeds the maximum allowed size: %d bytes, of at most %d in localaws.", n, MaxHeaderBytes))
 }
