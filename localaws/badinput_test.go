@@ -24,6 +24,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -317,6 +318,18 @@ func TestPayloadsOverLimits(t *testing.T) {
 			require.NoError(t, err)
 			return outcome{200, "", out.Attributes["MaximumMessageSize"]}
 		}, outcome{200, "", "1048576"}},
+		{"Logs PutLogEvents batch over 1 MiB", func(t *testing.T, e *badEnv) outcome {
+			ctx := testCtx(t)
+			group, stream := aws.String("badinput"), aws.String("s")
+			_, err := e.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: group})
+			require.NoError(t, err)
+			_, err = e.logs.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: group, LogStreamName: stream})
+			require.NoError(t, err)
+			_, err = e.logs.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: group, LogStreamName: stream,
+				LogEvents: []logtypes.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()),
+					Message: aws.String(strings.Repeat("l", mib))}}})
+			return sdkOutcome(t, err)
+		}, outcome{400, "InvalidParameterException", "Upload too large"}},
 		{"EventBridge PutEvents entry over 1 MB", func(t *testing.T, e *badEnv) outcome {
 			_, err := e.events.PutEvents(testCtx(t), &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
 				Source: aws.String("s"), DetailType: aws.String("t"), Detail: aws.String(string(jsonString(eventEntry)))}}})
