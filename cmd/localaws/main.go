@@ -1,4 +1,7 @@
 // Command localaws serves the embedded AWS endpoint until SIGINT or SIGTERM.
+//
+// LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name to
+// fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/lambda/faults).
 package main
 
 import (
@@ -10,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
 func main() {
@@ -27,7 +31,13 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir, Logger: logger})
+	faultCfg, err := faults.FromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir,
+		Logger: logger, Faults: faultCfg})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

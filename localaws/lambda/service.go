@@ -18,6 +18,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -105,7 +106,8 @@ func (s *Service) SigningName() string { return "lambda" }
 // TargetPrefix is empty: REST-JSON is routed by signing name and path.
 func (s *Service) TargetPrefix() string { return "" }
 
-// AdminRoutes serves the environment listing, the deployment packages that GetFunction
+// AdminRoutes serves the environment listing, the fault injection endpoint
+// (/_localaws/faults, see package faults), the deployment packages that GetFunction
 // points at, and the Runtime API of the execution environments.
 func (s *Service) AdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_localaws/environments", func(w http.ResponseWriter, _ *http.Request) {
@@ -124,8 +126,12 @@ func (s *Service) AdminRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/zip")
 		http.ServeFile(w, r, filepath.Join(s.packagesDir(), file))
 	})
+	s.pool.Faults().Routes(mux)
 	s.pool.AdminRoutes(mux)
 }
+
+// Faults is the fault injection of every invocation this service runs.
+func (s *Service) Faults() *faults.Set { return s.pool.Faults() }
 
 // Close stops the pollers and the async queue, which both invoke, then every environment.
 func (s *Service) Close() error {

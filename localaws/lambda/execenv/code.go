@@ -270,18 +270,24 @@ func (e *codeEntry) problem(fnArch string) string {
 }
 
 // maxMemoryMB is the peak resident memory of pid (VmHWM), 0 when unknown.
-func maxMemoryMB(pid int) int {
+func maxMemoryMB(pid int) int { return (procStatusKB(pid, "VmHWM") + 1023) / 1024 }
+
+// procStatusKB reads a kB field of /proc/<pid>/status, e.g. VmRSS; 0 when unknown.
+func procStatusKB(pid int, field string) int {
+	if pid <= 0 {
+		return 0
+	}
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
 			if err != nil {
 				return 0
 			}
-			return (kb + 1023) / 1024
+			return kb
 		}
 	}
 	return 0

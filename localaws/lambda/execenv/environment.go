@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
 type envState int
@@ -63,6 +64,8 @@ type invocation struct {
 	delivered   chan struct{} // closed when a /next response carries it
 	deliveredAt time.Time     // set before delivered is closed
 	done        chan outcome  // the runtime's answer; capacity 1
+	plan        faults.Plan   // what fault injection does to it
+	killTimer   *time.Timer   // an injected kill; guarded by Pool.mu
 }
 
 func newInvocation(id, tenant string, payload []byte) *invocation {

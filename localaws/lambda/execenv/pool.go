@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -63,6 +64,8 @@ type EnvironmentInfo struct {
 	Invocations   int       `json:"invocations"`
 	ColdStart     bool      `json:"-"` // true until the environment finished its first invocation
 	StartedAt     time.Time `json:"started_at"`
+	// RSSKB is the process's resident set size (VmRSS) when listed; 0 where unknown.
+	RSSKB int `json:"rss_kb"`
 }
 
 const (
@@ -99,6 +102,7 @@ type Pool struct {
 	maxConcurrency int
 	code           codeCache
 	logs           logClient
+	faults         *faults.Set
 	done           chan struct{}
 	wg             sync.WaitGroup // reaper, process watchers, log shippers
 
@@ -115,7 +119,7 @@ func New(env *core.Env, opts ...Option) *Pool {
 	p := &Pool{
 		env: env, idleTTL: DefaultIdleTTL, maxConcurrency: DefaultMaxConcurrency,
 		done: make(chan struct{}), envs: map[string]*environment{}, idle: map[poolKey][]*environment{},
-		inflightByFunc: map[string]int{},
+		inflightByFunc: map[string]int{}, faults: faults.NewSet(),
 	}
 	for _, o := range opts {
 		o(p)
@@ -130,6 +134,9 @@ func New(env *core.Env, opts ...Option) *Pool {
 	go p.reap(first, interval)
 	return p
 }
+
+// Faults is the fault injection applied to every invocation (see package faults).
+func (p *Pool) Faults() *faults.Set { return p.faults }
 
 // tenantPattern is AWS's rule for X-Amz-Tenant-Id.
 var tenantPattern = regexp.MustCompile(`^[a-zA-Z0-9._:/=+\-@ ]{1,256}$`)
@@ -175,6 +182,10 @@ func (p *Pool) Invoke(ctx context.Context, fn Function, tenantID, requestID stri
 }
 
 func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (Result, error) {
+	plan := p.faults.Decide(fn.Name)
+	if plan.Throttle {
+		return Result{}, throttled("ConcurrentInvocationLimitExceeded")
+	}
 	code, err := p.code.prepare(p.env.StateDir, fn)
 	if err != nil {
 		return Result{}, &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusInternalServerError,
@@ -199,6 +210,7 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 			return Result{}, err
 		}
 		inv := newInvocation(requestID, tenantID, payload)
+		inv.plan = plan
 		p.dispatch(e, inv)
 		res, retry, err := p.await(e, inv, cold)
 		if !retry {
@@ -349,7 +361,7 @@ func mustServe(e *environment, inv *invocation) {
 // await waits for the runtime's answer and settles the environment. retry is true when
 // the invocation never reached a runtime, so it can safely go to a fresh environment.
 func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, retry bool, err error) {
-	defer p.settle(e)
+	defer p.settle(e, inv)
 	fn := e.fn
 	limit := time.NewTimer(max(initTimeout, fn.Timeout))
 	defer limit.Stop()
@@ -400,8 +412,11 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 
 // settle ends the invocation's hold on e, closing its log if the process is gone: the
 // last lines of a crashed environment are its END and REPORT.
-func (p *Pool) settle(e *environment) {
+func (p *Pool) settle(e *environment, inv *invocation) {
 	p.mu.Lock()
+	if inv.killTimer != nil {
+		inv.killTimer.Stop()
+	}
 	e.inFlight = false
 	closeLog := e.reaped
 	p.mu.Unlock()
@@ -479,6 +494,9 @@ func (p *Pool) Environments() []EnvironmentInfo {
 		})
 	}
 	p.mu.Unlock()
+	for i := range rows { // outside the lock: it reads /proc
+		rows[i].RSSKB = procStatusKB(rows[i].PID, "VmRSS")
+	}
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.FunctionName != b.FunctionName {

@@ -91,27 +91,54 @@ func (p *Pool) next(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.mu.Unlock()
+	for {
+		inv, ok := p.takeNext(e, r)
+		if !ok {
+			return
+		}
+		// Injected faults act before the runtime gets the event. An injected error
+		// answers in its place, and the runtime keeps waiting for the next invocation.
+		p.armKill(e, inv)
+		if !p.hold(e, inv, r) {
+			return
+		}
+		if inv.plan.Error {
+			p.injectError(e, inv)
+			continue
+		}
+		writeEvent(w, e, inv)
+		return
+	}
+}
+
+// takeNext waits for the environment's next invocation and marks it delivered: its
+// duration and timeout run from here.
+func (p *Pool) takeNext(e *environment, r *http.Request) (*invocation, bool) {
 	var inv *invocation
 	select {
 	case inv = <-e.next:
 	case <-e.exited:
-		return
+		return nil, false
 	case <-p.done:
-		return
+		return nil, false
 	case <-r.Context().Done():
-		return
+		return nil, false
 	}
 	mustServe(e, inv)
-	now := time.Now()
 	p.mu.Lock()
 	e.pending, e.current = nil, inv
-	inv.deliveredAt = now
+	inv.deliveredAt = time.Now()
 	p.mu.Unlock()
 	close(inv.delivered)
 	e.log.start(inv)
+	return inv, true
+}
+
+// writeEvent is the /next response that hands inv to the runtime.
+func writeEvent(w http.ResponseWriter, e *environment, inv *invocation) {
 	h := w.Header()
 	h.Set(headerRequestID, inv.id)
-	h.Set(headerDeadline, strconv.FormatInt(now.Add(e.fn.Timeout).UnixMilli(), 10))
+	h.Set(headerDeadline, strconv.FormatInt(inv.deliveredAt.Add(e.fn.Timeout).UnixMilli(), 10))
 	h.Set(headerFunctionARN, invokedARN(e.fn))
 	h.Set(headerTraceID, inv.traceID)
 	if inv.tenant != "" {
