@@ -283,7 +283,7 @@ func TestPayloadsOverLimits(t *testing.T) {
 			_, err := e.lambda.Invoke(testCtx(t), &lambda.InvokeInput{FunctionName: aws.String(fnName),
 				Payload: jsonString(syncInvoke + 1)})
 			return sdkOutcome(t, err)
-		}, outcome{413, "RequestTooLargeException", "6291456 bytes"}},
+		}, outcome{413, "RequestEntityTooLargeException", "6291456 bytes"}},
 		{"sync Invoke of 6 MB is accepted", func(t *testing.T, e *badEnv) outcome {
 			_, err := e.lambda.Invoke(testCtx(t), &lambda.InvokeInput{FunctionName: aws.String(fnName),
 				InvocationType: lambdatypes.InvocationTypeDryRun, Payload: jsonString(syncInvoke)})
@@ -294,7 +294,7 @@ func TestPayloadsOverLimits(t *testing.T) {
 			_, err := e.lambda.Invoke(testCtx(t), &lambda.InvokeInput{FunctionName: aws.String(fnName),
 				InvocationType: lambdatypes.InvocationTypeEvent, Payload: jsonString(asyncInvoke + 1)})
 			return sdkOutcome(t, err)
-		}, outcome{413, "RequestTooLargeException", "1048576 bytes"}},
+		}, outcome{413, "RequestEntityTooLargeException", "limit 1048576 bytes"}},
 		{"SQS SendMessage over 1 MiB", func(t *testing.T, e *badEnv) outcome {
 			_, err := e.sqs.SendMessage(testCtx(t), &sqs.SendMessageInput{QueueUrl: &e.queue,
 				MessageBody: aws.String(strings.Repeat("m", sqsMessage+1))})
@@ -358,7 +358,7 @@ func TestBodiesFarAboveLimits(t *testing.T) {
 		{"IAM query", "iam", "/", []string{"Content-Type", form}, farAboveBody, false,
 			outcome{413, "RequestEntityTooLargeException", maxBody}},
 		{"Lambda Invoke", "lambda", "/2015-03-31/functions/" + fnName + "/invocations", nil, farAboveBody, false,
-			outcome{413, "RequestTooLargeException", "6291456 bytes"}},
+			outcome{413, "RequestEntityTooLargeException", "6291456 bytes"}},
 		// CreateFunction accepts AWS's 69905067 bytes for an inline zip.
 		{"Lambda CreateFunction", "lambda", "/2015-03-31/functions", nil, 100 * mib, false,
 			outcome{413, "RequestEntityTooLargeException", "69905067 bytes"}},

@@ -67,7 +67,9 @@ func classify(err error) *invokeError {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		ie.reason, ie.level = "deadline", slog.LevelWarn
-	case isType[*types.RequestTooLargeException](err) || isType[*types.SerializedRequestEntityTooLargeException](err):
+	case isType[*types.RequestTooLargeException](err) || isType[*types.SerializedRequestEntityTooLargeException](err),
+		// The code Lambda sends for an oversized payload; the SDK has no type for it.
+		errors.As(err, &api) && api.ErrorCode() == "RequestEntityTooLargeException":
 		ie.reason, ie.level = "too_large", slog.LevelWarn
 		ie.rejection = tenant.Reject(tenant.ReasonTooLarge, "Lambda refused the payload as too large")
 	case isType[*types.TooManyRequestsException](err) || isType[*types.EC2ThrottledException](err):

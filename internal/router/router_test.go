@@ -96,6 +96,13 @@ func TestHandleSQSRecord(t *testing.T) {
 				return nil, sdkError(413, &types.RequestTooLargeException{Message: aws.String("too large")})
 			},
 			want: want{invoked: true, quarantine: "too_large", detail: "Lambda refused"}},
+		{name: "the code lambda sends for an oversized payload quarantines as too large", mode: config.ModeSync,
+			rec: record("m1", "acme", body("acme")),
+			respond: func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+				return nil, sdkError(413, &smithy.GenericAPIError{Code: "RequestEntityTooLargeException",
+					Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation"})
+			},
+			want: want{invoked: true, quarantine: "too_large", detail: "Lambda refused"}},
 		{name: "body over the async limit with its envelope is quarantined as too large", mode: config.ModeAsync,
 			rec:  record("m1", "acme", `{"tenantId":"acme","pad":"`+strings.Repeat("x", MaxAsyncPayload-60)+`"}`),
 			want: want{quarantine: "too_large", detail: "async invocations allow at most 1048576"}},

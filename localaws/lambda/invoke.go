@@ -57,8 +57,7 @@ func (s *Service) Invoke(r *http.Request) (int, any, error) {
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) && pe.Code == "RequestEntityTooLargeException" {
-			return 0, nil, protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestTooLargeException",
-				"Request must be smaller than %d bytes for the InvokeFunction operation", limit)
+			return 0, nil, payloadTooLarge(invocationType, r.ContentLength, limit)
 		}
 		return 0, nil, err
 	}
@@ -95,6 +94,17 @@ func (s *Service) Invoke(r *http.Request) (int, any, error) {
 		h.Set("X-Amz-Function-Error", res.FunctionError)
 	}
 	return http.StatusOK, &protocol.RawBody{Header: h, ContentType: "application/json", Body: res.Payload}, nil
+}
+
+// payloadTooLarge is Lambda's answer to an oversized payload: the code AWS sends is
+// RequestEntityTooLargeException, not the RequestTooLargeException its API model names.
+func payloadTooLarge(invocationType string, size, limit int64) *protocol.Error {
+	if invocationType == "Event" && size > limit { // size is -1 for a chunked body
+		return protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			"%d byte payload is too large for the Event invocation type (limit %d bytes)", size, limit)
+	}
+	return protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+		"Request must be smaller than %d bytes for the InvokeFunction operation", limit)
 }
 
 // prepareInvoke resolves the version to run and applies the tenancy and throttling rules.

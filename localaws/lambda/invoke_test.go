@@ -45,10 +45,11 @@ func TestInvokeRules(t *testing.T) {
 		{name: "a tenant of 257 characters", in: lambda.InvokeInput{FunctionName: aws.String("isolated"),
 			TenantId: aws.String(strings.Repeat("t", 257))}, code: "ValidationException", status: 400},
 		{name: "a synchronous payload over 6 MB", in: lambda.InvokeInput{FunctionName: aws.String("shared"),
-			Payload: jsonString(6<<20 + 1)}, code: "RequestTooLargeException", status: 413,
+			Payload: jsonString(6<<20 + 1)}, code: "RequestEntityTooLargeException", status: 413,
 			message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation"},
 		{name: "an asynchronous payload over 1 MB", in: lambda.InvokeInput{FunctionName: aws.String("shared"),
-			InvocationType: types.InvocationTypeEvent, Payload: jsonString(1<<20 + 1)}, code: "RequestTooLargeException", status: 413},
+			InvocationType: types.InvocationTypeEvent, Payload: jsonString(1<<20 + 1)}, code: "RequestEntityTooLargeException", status: 413,
+			message: "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"},
 		{name: "a payload that is not JSON", in: lambda.InvokeInput{FunctionName: aws.String("shared"), Payload: []byte("hello")},
 			code: "InvalidRequestContentException", status: 400},
 		{name: "an unknown function", in: lambda.InvokeInput{FunctionName: aws.String("missing")},
@@ -74,11 +75,6 @@ func TestInvokeRules(t *testing.T) {
 		_, err := h.client.Invoke(h.ctx(), &lambda.InvokeInput{FunctionName: aws.String("isolated")})
 		var ipv *types.InvalidParameterValueException
 		require.ErrorAs(t, err, &ipv)
-	})
-	t.Run("an oversize payload is a typed RequestTooLargeException", func(t *testing.T) {
-		_, err := h.client.Invoke(h.ctx(), &lambda.InvokeInput{FunctionName: aws.String("shared"), Payload: jsonString(6<<20 + 1)})
-		var big *types.RequestTooLargeException
-		require.ErrorAs(t, err, &big)
 	})
 	t.Run("the throttle names its reason", func(t *testing.T) {
 		_, err := h.client.Invoke(h.ctx(), &lambda.InvokeInput{FunctionName: aws.String("throttled")})
