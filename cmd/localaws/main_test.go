@@ -156,3 +156,49 @@ func environmentPIDs(t *testing.T, url string) []int {
 	}
 	return pids
 }
+
+// TestFaultsFromTheEnvironment runs the command with LOCALAWS_FAULTS: a valid value is
+// served at /_localaws/faults, an invalid one stops startup with exit status 2.
+func TestFaultsFromTheEnvironment(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "localaws")
+	goBuild(t, bin, ".", nil)
+
+	bad := exec.Command(bin, "-addr", freeAddr(t))
+	bad.Env = append(os.Environ(), `LOCALAWS_FAULTS={"backend":{"error_rate":2}}`)
+	out, err := bad.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("want exit status 2 for an invalid LOCALAWS_FAULTS, got %v:\n%s", err, out)
+	}
+	if want := "LOCALAWS_FAULTS: function backend: error_rate must be between 0 and 1"; !bytes.Contains(out, []byte(want)) {
+		t.Fatalf("want %q in the output, got:\n%s", want, out)
+	}
+
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "-addr", addr)
+	cmd.Env = append(os.Environ(), `LOCALAWS_FAULTS={"backend":{"latency_ms":25,"seed":3}}`)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// SIGTERM, so that the command removes its temporary state directory.
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
+	url := "http://" + addr
+	waitHealthy(t, url)
+	resp, err := http.Get(url + "/_localaws/faults/backend")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var entry struct {
+		Config struct {
+			LatencyMS int64 `json:"latency_ms"`
+			Seed      int64 `json:"seed"`
+		} `json:"config"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&entry); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || entry.Config.LatencyMS != 25 || entry.Config.Seed != 3 {
+		t.Fatalf("GET /_localaws/faults/backend: status %d, config %+v", resp.StatusCode, entry.Config)
+	}
+}

@@ -43,6 +43,21 @@
 // rules, InvalidRuntimeException (502) for runtimes other than provided.*, and
 // ServiceException for a package that cannot be unpacked or a server shutting down.
 //
+// # Fault injection
+//
+// Every invocation is planned against the function's faults.Config (set through
+// /_localaws/faults or LOCALAWS_FAULTS, see package faults) at the top of Pool.invoke, so
+// that direct invokes, ESM pollers and async deliveries all take it. A planned throttle is
+// refused before the code is unpacked or an environment taken. Everything else happens
+// after delivery to the environment and before the runtime's /next answer: the latency
+// hold, the hang of an injected timeout (ended by the timeout, which discards the
+// environment), and the injected error, answered in the runtime's place while the runtime
+// keeps waiting. So all of it counts in the duration and towards the timeout and is
+// logged between START and END. An injected kill is a timer armed at delivery; when it
+// fires on a still-running invocation it answers it with Runtime.ExitError ("signal:
+// killed") and SIGKILLs the process group, under the pool's lock, so that a late answer
+// of the dying runtime cannot win.
+//
 // # Logs
 //
 // Each environment writes to its own stream, YYYY/MM/DD/[<version>]<32 hex id>, in the
