@@ -124,6 +124,13 @@ demo: tools ## Apply examples/complete on localaws, send tenant traffic, print t
 	@$(MAKE) build ARCH=$(HOST_ARCH)
 	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) $(GO) run ./cmd/demo
 
+SOAK_MESSAGES ?= 10000
+
+.PHONY: soak
+soak: tools ## Soak examples/complete with SOAK_MESSAGES messages, poison, spoofing and injected faults; print the accounting.
+	@$(MAKE) build ARCH=$(E2E_ARCH)
+	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) run ./cmd/soak -messages $(SOAK_MESSAGES)
+
 .PHONY: localaws
 localaws: ## Run localaws on 127.0.0.1:4566 in the foreground.
 	$(GO) run ./cmd/localaws -addr 127.0.0.1:4566 -state-dir $(CURDIR)/.localaws

@@ -55,6 +55,7 @@ type Environment struct {
 	PID           int    `json:"pid"`
 	State         string `json:"state"`
 	Invocations   int    `json:"invocations"`
+	RSSKB         int    `json:"rss_kb"` // resident memory of its process; 0 where unknown
 }
 
 // EnvRow is one execution environment in the report, as the worker saw it.

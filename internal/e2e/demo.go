@@ -8,31 +8,81 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gruntwork-io/terratest/modules/logger"
+	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 )
 
-// demoT lets Terratest's helpers run outside `go test`. Only the *E helpers are used,
+// demoT lets Terratest's helpers run outside `go test` (make demo, make soak). Only the *E helpers are used,
 // so Fatal is reached only by set-up helpers such as the folder copy.
 type demoT struct{ out io.Writer }
 
 func (demoT) Fail()                            {}
-func (demoT) FailNow()                         { panic("demo: failed") }
+func (demoT) FailNow()                         { panic("terratest helper failed") }
 func (t demoT) Fatal(args ...any)              { fmt.Fprintln(t.out, args...); t.FailNow() }
 func (t demoT) Fatalf(format string, a ...any) { fmt.Fprintf(t.out, format+"\n", a...); t.FailNow() }
 func (t demoT) Error(args ...any)              { fmt.Fprintln(t.out, args...) }
 func (t demoT) Errorf(format string, a ...any) { fmt.Fprintf(t.out, format+"\n", a...) }
 func (demoT) Name() string                     { return "demo" }
 
-// ErrIsolation is returned by Demo when the run broke an isolation or accounting rule.
+// ErrIsolation is returned by Demo and RunSoak when the run broke an isolation or accounting rule.
 var ErrIsolation = errors.New("isolation or accounting violated")
 
 // Demo applies examples/complete on localaws, sends tenant traffic, prints the
 // per-tenant environment table and the quarantine, then destroys everything.
-func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
-	step := func(format string, a ...any) { fmt.Fprintf(out, "==> "+format+"\n", a...) }
+func Demo(ctx context.Context, out io.Writer, repoRoot string) error {
+	os.Setenv("TEST_TARGET", "localaws")
+	return deployComplete(out, repoRoot, "demo", nil, func(target *Target, stack Stack) error {
+		p := Traffic
+		step(out, "sending %d messages for %d SQS tenants and %d EventBridge tenants, plus a missing, an invalid and a spoofed tenant",
+			(len(p.SQSTenants)+len(p.EventBridgeTenants))*p.PerTenant, len(p.SQSTenants), len(p.EventBridgeTenants))
+		report, err := Exercise(ctx, target, stack, p, 2*time.Minute)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+		fmt.Fprint(out, report.Table())
+		fmt.Fprintln(out)
+		if !report.OK() {
+			fmt.Fprint(out, Diagnostics(ctx, target, stack))
+			return ErrIsolation
+		}
+		return nil
+	})
+}
+
+// RunSoak is `make soak`: it applies examples/complete on TEST_TARGET (localaws by
+// default) with a short router_timeout, runs Soak, prints its table and destroys.
+func RunSoak(ctx context.Context, out io.Writer, repoRoot string, cfg SoakConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	name := "soak-" + strings.ToLower(random.UniqueId())
+	vars := map[string]any{"router_timeout": SoakRouterTimeout}
+	return deployComplete(out, repoRoot, name, vars, func(target *Target, stack Stack) error {
+		step(out, "soak: %d messages over %d tenants on SQS and EventBridge", cfg.Messages, cfg.Tenants)
+		report, err := Soak(ctx, target, stack, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+		fmt.Fprint(out, report.Table())
+		fmt.Fprintln(out)
+		if !report.OK() {
+			return ErrIsolation
+		}
+		return nil
+	})
+}
+
+func step(out io.Writer, format string, a ...any) { fmt.Fprintf(out, "==> "+format+"\n", a...) }
+
+// deployComplete applies examples/complete on the target named by TEST_TARGET, under
+// name and with extra variables, calls run with the stack, then destroys it.
+func deployComplete(out io.Writer, repoRoot, name string, vars map[string]any, run func(*Target, Stack) error) (err error) {
 	dist, err := DistDir()
 	if err != nil {
 		return err
@@ -40,7 +90,6 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	if err := CheckToolchain(); err != nil {
 		return err
 	}
-	os.Setenv("TEST_TARGET", "localaws")
 	target, err := TargetFromEnv(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
@@ -49,19 +98,26 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	if err := CheckZips(dist, target.Arch); err != nil {
 		return err
 	}
-	step("localaws listening on %s", target.URL())
+	if target.Local() {
+		step(out, "localaws listening on %s", target.URL())
+	} else {
+		step(out, "target %s: resources are named %s-*", target.Name, name)
+	}
 
-	// Terratest logs every retry through its package logger; the demo prints its own progress.
+	// Terratest logs every retry through its package logger; the commands print their own progress.
 	logger.Default = logger.Discard
 	t := demoT{out: out}
-	opts := TerraformOptions(t, target, repoRoot, "examples/complete", dist, "demo", true)
-	step("terraform init + apply examples/complete (about 2 minutes: the provider waits for SQS attributes to settle)")
+	opts := TerraformOptions(t, target, repoRoot, "examples/complete", dist, name, true)
+	for k, v := range vars {
+		opts.Vars[k] = v
+	}
+	step(out, "terraform init + apply examples/complete (about 2 minutes: the provider waits for SQS attributes to settle)")
 	start := time.Now()
 	stop := heartbeat(out, "apply", start)
 	_, applyErr := terraform.InitAndApplyE(t, opts)
 	stop()
 	defer func() {
-		step("terraform destroy (about 5 minutes: the provider confirms each SQS queue deletion 15 times)")
+		step(out, "terraform destroy (about 5 minutes: the provider confirms each SQS queue deletion 15 times)")
 		start := time.Now()
 		stop := heartbeat(out, "destroy", start)
 		_, derr := terraform.DestroyE(t, opts)
@@ -70,12 +126,12 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 			err = errors.Join(err, fmt.Errorf("destroy: %w", derr))
 			return
 		}
-		step("destroyed in %s; stopping localaws and every function process", time.Since(start).Round(time.Second))
+		step(out, "destroyed in %s; stopping localaws and every function process", time.Since(start).Round(time.Second))
 	}()
 	if applyErr != nil {
 		return fmt.Errorf("apply: %w", applyErr)
 	}
-	step("applied in %s", time.Since(start).Round(time.Second))
+	step(out, "applied in %s", time.Since(start).Round(time.Second))
 
 	outputs, err := terraform.OutputAllE(t, opts)
 	if err != nil {
@@ -85,21 +141,7 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) (err error) {
 	if err != nil {
 		return err
 	}
-	p := Traffic
-	step("sending %d messages for %d SQS tenants and %d EventBridge tenants, plus a missing, an invalid and a spoofed tenant",
-		(len(p.SQSTenants)+len(p.EventBridgeTenants))*p.PerTenant, len(p.SQSTenants), len(p.EventBridgeTenants))
-	report, err := Exercise(ctx, target, stack, p, 2*time.Minute)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out)
-	fmt.Fprint(out, report.Table())
-	fmt.Fprintln(out)
-	if !report.OK() {
-		fmt.Fprint(out, Diagnostics(ctx, target, stack))
-		return ErrIsolation
-	}
-	return nil
+	return run(target, stack)
 }
 
 // heartbeat prints progress every 30 s until the returned stop is called.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -116,27 +117,50 @@ func (t *Target) Environments(ctx context.Context) ([]Environment, error) {
 	if t.server == nil {
 		return nil, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.server.URL()+"/_localaws/environments", nil)
-	if err != nil {
+	envs := []Environment{}
+	if err := t.admin(ctx, http.MethodGet, "/_localaws/environments", nil, &envs); err != nil {
 		return nil, err
+	}
+	return envs, nil
+}
+
+// admin calls one of localaws's /_localaws endpoints with an optional JSON body and
+// decodes a JSON answer into out (when out is not nil).
+func (t *Target) admin(ctx context.Context, method, path string, in, out any) error {
+	if t.server == nil {
+		return fmt.Errorf("%s %s: localaws's admin endpoints exist only on TEST_TARGET=localaws", method, path)
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.server.URL()+path, body)
+	if err != nil {
+		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /_localaws/environments: %s: %s", resp.Status, body)
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, b)
 	}
-	envs := []Environment{}
-	if err := json.Unmarshal(body, &envs); err != nil {
-		return nil, fmt.Errorf("GET /_localaws/environments: %w", err)
+	if out == nil {
+		return nil
 	}
-	return envs, nil
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	return nil
 }
 
 // CheckToolchain fails with the fix when Terraform or the provider mirror is missing.
