@@ -1,0 +1,54 @@
+//go:build e2e
+
+package test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+)
+
+// BenchmarkThroughput measures end-to-end throughput, from the first SQS send to the
+// last backend completion, with 50 tenants and no faults; each iteration sends
+// THROUGHPUT_MESSAGES (default 5,000) messages through one examples/complete. Run:
+//
+//	DIST_DIR=$PWD/dist go test -tags e2e -run '^$' -bench Throughput -benchtime 1x ./test/
+func BenchmarkThroughput(b *testing.B) {
+	messages := 5000
+	if v := os.Getenv("THROUGHPUT_MESSAGES"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(b, err, "THROUGHPUT_MESSAGES")
+		messages = n
+	}
+	opts := e2e.TerraformOptions(b, target, "..", "examples/complete", dist, uniqueName("tt"), true)
+	defer terraform.Destroy(b, opts)
+	terraform.InitAndApply(b, opts)
+	stack, err := e2e.StackFromOutputs(terraform.OutputAll(b, opts))
+	require.NoError(b, err)
+
+	b.ResetTimer()
+	var rate, cold, rssMean, rssMax float64
+	for i := 0; i < b.N; i++ {
+		r, err := e2e.Throughput(context.Background(), target, stack, messages, 50, 4, 10*time.Minute)
+		require.NoError(b, err)
+		b.Logf("run %d: %s", i+1, r)
+		rate += r.PerSecond()
+		cold += r.ColdStartsPerTenant()
+		mean, largest := r.RSSStats()
+		rssMean, rssMax = rssMean+float64(mean), max(rssMax, float64(largest))
+	}
+	n := float64(b.N)
+	b.ReportMetric(rate/n, "msg/s")
+	b.ReportMetric(cold/n, "cold-starts/tenant")
+	if target.Local() {
+		b.ReportMetric(rssMean/n, "rss-KB/env")
+		b.ReportMetric(rssMax, "max-rss-KB/env")
+	}
+}
