@@ -128,7 +128,7 @@ func BenchmarkRouteRecord(b *testing.B) {
 		for _, tt := range benchRecords {
 			b.Run(fmt.Sprintf("%s/%s", tt.name, mode), func(b *testing.B) {
 				r, inv := benchRouter(b, mode)
-				rec := recordOf(benchRecord("m-1", tt.sourceARN, tt.body))
+				rec := benchRecord("m-1", tt.sourceARN, tt.body)
 				ctx := benchCtx(b)
 				b.ReportAllocs()
 				for b.Loop() {
