@@ -116,14 +116,22 @@ func Soak(ctx context.Context, target *Target, stack Stack, cfg SoakConfig) (Soa
 		return r, err
 	}
 	r.SendTime = time.Since(start)
+	var settled time.Time // when everything was accounted for, before Collect's quiet rounds
 	done := func(o *Outcome) (bool, error) {
 		if !accountedFor(o, sent, bad) {
 			return false, nil
 		}
-		return queuesIdle(ctx, c, stack.SourceQueueURL, stack.BufferQueueURL)
+		idle, err := queuesIdle(ctx, c, stack.SourceQueueURL, stack.BufferQueueURL)
+		if idle {
+			settled = time.Now()
+		}
+		return idle, err
 	}
 	out, collectErr := Collect(ctx, c, stack, done, cfg.Timeout)
-	r.Elapsed = time.Since(start)
+	if settled.IsZero() {
+		settled = time.Now()
+	}
+	r.Elapsed = settled.Sub(start)
 
 	envs, err := target.Environments(ctx)
 	if err != nil {
