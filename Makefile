@@ -96,6 +96,7 @@ validate: tools ## terraform init + validate the root, every submodule and every
 unit: ## Go unit tests, localaws tests and benchmarks smoke (no Terraform needed).
 	$(GO) test -race -count=1 ./internal/... ./isolation/... ./lambda/...
 	$(GO) test -count=1 ./localaws/... ./cmd/...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./internal/... ./localaws/... >/dev/null
 
 .PHONY: e2e
 e2e: tools ## Plan tests, provider round trip and the isolation proof (TEST_TARGET=localaws|aws).
@@ -123,6 +124,18 @@ test: ## Everything CI runs: lint, validate, unit, reproducibility, e2e.
 demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table, destroy.
 	@$(MAKE) build ARCH=$(HOST_ARCH)
 	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) $(GO) run ./cmd/demo
+
+.PHONY: bench
+bench: ## Benchmarks with the figures of docs/architecture.md: router CPU and fan-out, localaws invoke, cold start, SQS.
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/tenant/ ./localaws/lambda/execenv/
+	$(GO) test -run '^$$' -bench 'RouteRecord|HandleSQSBatch' -benchmem ./internal/router/
+	$(GO) test -run '^$$' -bench FanOut -benchtime 5x ./internal/router/
+	$(GO) test -run '^$$' -bench SendReceiveDelete -benchtime 20000x ./localaws/sqs/
+
+.PHONY: bench-e2e
+bench-e2e: tools ## End-to-end throughput on localaws: SQS send to backend completion, 50 tenants (THROUGHPUT_MESSAGES).
+	@$(MAKE) build ARCH=$(E2E_ARCH)
+	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -run '^$$' -bench Throughput -benchtime 1x -timeout 40m ./test/
 
 SOAK_MESSAGES ?= 10000
 
