@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // maxUnzippedBytes is Lambda's limit on the unzipped deployment package (250 MB).
@@ -271,6 +272,23 @@ func (e *codeEntry) problem(fnArch string) string {
 
 // maxMemoryMB is the peak resident memory of pid (VmHWM), 0 when unknown.
 func maxMemoryMB(pid int) int { return (procStatusKB(pid, "VmHWM") + 1023) / 1024 }
+
+// peakRefresh bounds how often REPORT lines read /proc: under load that read was a
+// noticeable part of localaws's CPU, and a peak at most a second old is good enough.
+const peakRefresh = time.Second
+
+// peakMemory is an environment's VmHWM in MB, read at most once per peakRefresh.
+type peakMemory struct {
+	mb     int
+	readAt time.Time
+}
+
+func (m *peakMemory) get(pid int, now time.Time) int {
+	if m.readAt.IsZero() || now.Sub(m.readAt) >= peakRefresh {
+		m.mb, m.readAt = max(m.mb, maxMemoryMB(pid)), now
+	}
+	return m.mb
+}
 
 // procStatusKB reads a kB field of /proc/<pid>/status, e.g. VmRSS; 0 when unknown.
 func procStatusKB(pid int, field string) int {

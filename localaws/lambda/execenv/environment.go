@@ -42,6 +42,8 @@ type environment struct {
 	next      chan *invocation // the invocation the runtime gets on its next /next
 	exited    chan struct{}    // closed once the process has exited and been reaped
 	exitErr   error            // set before exited is closed
+	// peak caches the REPORT line's Max Memory Used; only the invocation in flight reads it.
+	peak peakMemory
 
 	// Guarded by Pool.mu.
 	state       envState

@@ -27,8 +27,10 @@ const (
 	// Batches stay well inside PutLogEvents' limits of 10,000 events and 1 MiB.
 	maxBatchEvents = 1000
 	maxBatchBytes  = 900 * 1024
-	flushDelay     = 200 * time.Millisecond
-	shipQueue      = 4096
+	// flushDelay batches a busy environment's lines into few PutLogEvents calls; log
+	// shipping was the largest cost of localaws under load at 200 ms.
+	flushDelay = time.Second
+	shipQueue  = 4096
 )
 
 // logClient is one CloudWatch Logs client, built on first use because the server's URL
@@ -268,14 +270,29 @@ func (s *logSink) shipper(c *logClient, group, stream string) {
 // start writes Lambda's START line (or platform.start event for JSON logs).
 func (s *logSink) start(inv *invocation) {
 	if s.format == "JSON" {
-		rec := map[string]any{"requestId": inv.id, "version": s.version}
-		if inv.tenant != "" {
-			rec["tenantId"] = inv.tenant
-		}
-		s.platform(s.platformEvent("platform.start", rec))
+		s.platform(s.platformEvent("platform.start", platformRecord{RequestID: inv.id, Version: s.version,
+			TenantID: inv.tenant}))
 		return
 	}
 	s.platform(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, s.version))
+}
+
+// platformRecord is the record of a platform.start or platform.report event.
+type platformRecord struct {
+	RequestID string         `json:"requestId"`
+	Version   string         `json:"version,omitempty"`
+	Metrics   *reportMetrics `json:"metrics,omitempty"`
+	Status    string         `json:"status,omitempty"`
+	ErrorType string         `json:"errorType,omitempty"`
+	TenantID  string         `json:"tenantId,omitempty"`
+}
+
+type reportMetrics struct {
+	DurationMs       float64 `json:"durationMs"`
+	BilledDurationMs int64   `json:"billedDurationMs"`
+	MemorySizeMB     int     `json:"memorySizeMB"`
+	MaxMemoryUsedMB  int     `json:"maxMemoryUsedMB"`
+	InitDurationMs   float64 `json:"initDurationMs,omitempty"`
 }
 
 // report writes the END and REPORT lines (platform.report for JSON logs). For provided
@@ -283,17 +300,11 @@ func (s *logSink) start(inv *invocation) {
 func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duration, memoryMB, maxUsedMB int) {
 	billed := int64(math.Ceil(ms(dur + initDur)))
 	if s.format == "JSON" {
-		metrics := map[string]any{"durationMs": round2(ms(dur)), "billedDurationMs": billed,
-			"memorySizeMB": memoryMB, "maxMemoryUsedMB": maxUsedMB}
-		if initDur > 0 {
-			metrics["initDurationMs"] = round2(ms(initDur))
-		}
-		rec := map[string]any{"requestId": inv.id, "metrics": metrics, "status": statusName(out.status)}
-		if out.errorType != "" && out.status != statusSuccess {
-			rec["errorType"] = out.errorType
-		}
-		if inv.tenant != "" {
-			rec["tenantId"] = inv.tenant
+		rec := platformRecord{RequestID: inv.id, Status: statusName(out.status), TenantID: inv.tenant,
+			Metrics: &reportMetrics{DurationMs: round2(ms(dur)), BilledDurationMs: billed, MemorySizeMB: memoryMB,
+				MaxMemoryUsedMB: maxUsedMB, InitDurationMs: round2(ms(initDur))}}
+		if out.status != statusSuccess {
+			rec.ErrorType = out.errorType
 		}
 		s.platform(s.platformEvent("platform.report", rec))
 		return
@@ -317,9 +328,12 @@ func (s *logSink) report(inv *invocation, out outcome, dur, initDur time.Duratio
 	s.platform(append(lines, "END RequestId: "+inv.id, report)...)
 }
 
-func (s *logSink) platformEvent(typ string, record map[string]any) string {
-	b, _ := json.Marshal(map[string]any{
-		"time": s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), "type": typ, "record": record})
+func (s *logSink) platformEvent(typ string, record platformRecord) string {
+	b, _ := json.Marshal(struct {
+		Time   string         `json:"time"`
+		Type   string         `json:"type"`
+		Record platformRecord `json:"record"`
+	}{s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), typ, record})
 	return string(b)
 }
 

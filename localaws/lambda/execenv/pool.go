@@ -437,7 +437,7 @@ func (p *Pool) finish(e *environment, inv *invocation, out outcome, cold bool) R
 	if cold {
 		initDur = p.initDuration(e)
 	}
-	e.log.report(inv, out, dur, initDur, e.fn.MemoryMB, maxMemoryMB(e.pid))
+	e.log.report(inv, out, dur, initDur, e.fn.MemoryMB, e.peak.get(e.pid, time.Now()))
 	res := Result{Payload: out.payload, EnvironmentID: e.id, ExecutedVersion: e.fn.Version, Duration: dur,
 		ColdStart: cold, InitDuration: initDur}
 	if out.status != statusSuccess {
