@@ -43,15 +43,20 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(out)
-		fmt.Fprint(out, report.Table())
-		fmt.Fprintln(out)
-		if !report.OK() {
-			fmt.Fprint(out, Diagnostics(ctx, target, stack))
-			return ErrIsolation
-		}
-		return nil
+		return verdict(out, report.Table(), report.OK(), func() string { return Diagnostics(ctx, target, stack) })
 	})
+}
+
+// verdict prints a run's table, and diagnostics when it failed (diag may be nil).
+func verdict(out io.Writer, table string, ok bool, diag func() string) error {
+	fmt.Fprintf(out, "\n%s\n", table)
+	if ok {
+		return nil
+	}
+	if diag != nil {
+		fmt.Fprint(out, diag())
+	}
+	return ErrIsolation
 }
 
 // RunSoak is `make soak`: it applies examples/complete on TEST_TARGET (localaws by
@@ -68,13 +73,7 @@ func RunSoak(ctx context.Context, out io.Writer, repoRoot string, cfg SoakConfig
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(out)
-		fmt.Fprint(out, report.Table())
-		fmt.Fprintln(out)
-		if !report.OK() {
-			return ErrIsolation
-		}
-		return nil
+		return verdict(out, report.Table(), report.OK(), nil)
 	})
 }
 
