@@ -174,10 +174,8 @@ func (s *Server) Close() error {
 				errs = append(errs, c.Close())
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
 		if s.listener != nil {
-			errs = append(errs, s.http.Shutdown(ctx))
+			errs = append(errs, s.shutdownHTTP())
 		}
 		if s.tempState {
 			errs = append(errs, os.RemoveAll(s.env.StateDir))
@@ -185,6 +183,24 @@ func (s *Server) Close() error {
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// shutdownGrace bounds how long Close lets requests in flight finish. The services are
+// closed by then, so nothing should take long; what is left is usually a connection a
+// client dialled but never used, which net/http's Shutdown waits 5 s for.
+const shutdownGrace = time.Second
+
+// shutdownHTTP stops the listener, lets requests in flight finish within shutdownGrace
+// and then closes whatever connections are left.
+func (s *Server) shutdownHTTP() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.env.Logger.Debug("closing connections still open after the shutdown grace", "grace", shutdownGrace)
+		return s.http.Close()
+	}
+	return err
 }
 
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
