@@ -148,6 +148,13 @@ type harness struct {
 
 func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness {
 	t.Helper()
+	return newHarnessBehind(t, nil, clock, opts...)
+}
+
+// newHarnessBehind is newHarness with front, when set, wrapping the whole HTTP server.
+func newHarnessBehind(t testing.TB, front func(http.Handler) http.Handler, clock core.Clock,
+	opts ...execenv.Option) *harness {
+	t.Helper()
 	if clock == nil {
 		clock = core.RealClock{}
 	}
@@ -159,11 +166,18 @@ func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness
 	h.pool = execenv.New(h.env, opts...)
 	h.pool.AdminRoutes(mux)
 	mux.Handle("/", logs.New(h.env))
-	srv := httptest.NewServer(mux)
+	var handler http.Handler = mux
+	if front != nil {
+		handler = front(mux)
+	}
+	srv := httptest.NewServer(handler)
 	h.url = srv.URL
 	t.Cleanup(func() {
 		require.NoError(t, h.pool.Close())
 		srv.Close()
+		if t.Failed() && h.warns.String() != "" {
+			t.Logf("pool warnings:\n%s", h.warns.String())
+		}
 	})
 	return h
 }

@@ -2,9 +2,11 @@ package execenv_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,6 +55,45 @@ func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
 		assert.Regexp(t, reportLine, messages[4])
 		assert.NotContains(t, strings.Join(messages, "\n"), tc.not, "a tenant's output never lands in another tenant's stream")
 	}
+}
+
+// TestShippingSurvivesALostConnection drops the connection of the first PutLogEvents
+// before the log service sees it: shipping must retry, not turn off for good.
+func TestShippingSurvivesALostConnection(t *testing.T) {
+	var dropped atomic.Bool
+	front := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutLogEvents") && dropped.CompareAndSwap(false, true) {
+				conn, _, err := http.NewResponseController(w).Hijack()
+				require.NoError(t, err)
+				_ = conn.Close()
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := newHarnessBehind(t, front, nil)
+	ctx := context.Background()
+	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
+	fn := h.function(t, "lossy")
+	_, err := client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fn.LogGroup)})
+	require.NoError(t, err)
+
+	_, resp := h.invoke(t, fn, "", testfn.Request{Action: "print", Text: "still shipped"})
+	eventually(t, "the stream has the invocation", func() bool {
+		out, err := client.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(fn.LogGroup),
+			LogStreamName: aws.String(resp.LogStream), StartFromHead: aws.Bool(true)})
+		if err != nil {
+			return false
+		}
+		var text []string
+		for _, ev := range out.Events {
+			text = append(text, aws.ToString(ev.Message))
+		}
+		return strings.Contains(strings.Join(text, "\n"), "still shipped")
+	})
+	require.True(t, dropped.Load(), "the first PutLogEvents was dropped")
+	assert.NotContains(t, h.warns.String(), "file copy only", "one lost connection turned shipping off")
 }
 
 func TestMissingLogGroupFallsBackToTheFile(t *testing.T) {
