@@ -71,6 +71,20 @@ func (e *Env) AWSConfig() aws.Config {
 	}
 }
 
+// DeliveryAttempts is how often a delivery made for someone who cannot retry it (log
+// events, destination records) is tried by the SDK's standard retryer: a lost loopback
+// connection, a throttle or a 5xx is tried again; an API error such as a missing
+// resource is not.
+const DeliveryAttempts = 3
+
+// DeliveryAWSConfig is AWSConfig for those deliveries: at least once, so a response lost
+// after the server acted can duplicate a record, which is better than losing it.
+func (e *Env) DeliveryAWSConfig() aws.Config {
+	cfg := e.AWSConfig()
+	cfg.RetryMaxAttempts = DeliveryAttempts
+	return cfg
+}
+
 // NewID returns n random bytes as lowercase hex.
 func NewID(n int) string {
 	b := make([]byte, n)

@@ -27,7 +27,7 @@ type destinations struct {
 
 func (d *destinations) clients() {
 	d.once.Do(func() {
-		cfg := d.env.AWSConfig()
+		cfg := d.env.DeliveryAWSConfig() // nobody can retry a record lost here
 		d.sqs, d.lambda = sqs.NewFromConfig(cfg), lambda.NewFromConfig(cfg)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -50,6 +51,7 @@ func (b *syncBuffer) String() string {
 type fakeLambda struct {
 	mu    sync.Mutex
 	calls []lambdaCall
+	drop  int // connections to close unanswered before recording calls
 }
 
 type lambdaCall struct {
@@ -60,6 +62,14 @@ type lambdaCall struct {
 func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
+	if f.drop > 0 {
+		f.drop--
+		f.mu.Unlock()
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		return
+	}
 	f.calls = append(f.calls, lambdaCall{path: r.URL.EscapedPath(), invocationType: r.Header.Get("X-Amz-Invocation-Type"),
 		body: body})
 	f.mu.Unlock()
@@ -342,28 +352,36 @@ func TestThrottlesAreNotAttempts(t *testing.T) {
 	assert.Equal(t, 3, f.count())
 }
 
+// TestLambdaDestinationIsInvokedAsynchronously also loses the first delivery's connection:
+// nobody else can retry a destination record, so the delivery does.
 func TestLambdaDestinationIsInvokedAsynchronously(t *testing.T) {
-	h := newHarness(t)
-	dest := "arn:aws:lambda:us-east-1:000000000000:function:failures"
-	f := &fakeFunction{respond: unhandled}
-	q := h.queue(t, f.invoke, async.Config{MaximumRetryAttempts: 0, MaximumEventAge: time.Hour, OnFailure: dest})
-	q.Enqueue(event("req-lambda"))
-	var call lambdaCall
-	require.Eventually(t, func() bool {
-		h.lambda.mu.Lock()
-		defer h.lambda.mu.Unlock()
-		if len(h.lambda.calls) == 0 {
-			return false
-		}
-		call = h.lambda.calls[0]
-		return true
-	}, 10*time.Second, 20*time.Millisecond)
-	assert.Equal(t, "Event", call.invocationType)
-	assert.Contains(t, call.path, "/2015-03-31/functions/")
-	assert.Contains(t, call.path, "failures")
-	rec, _ := decode(t, call.body)
-	assert.Equal(t, "RetriesExhausted", rec.RequestContext.Condition)
-	assert.Equal(t, "req-lambda", rec.RequestContext.RequestID)
+	for _, drop := range []int{0, 1} {
+		t.Run(fmt.Sprintf("%d lost connections", drop), func(t *testing.T) {
+			h := newHarness(t)
+			h.lambda.drop = drop
+			dest := "arn:aws:lambda:us-east-1:000000000000:function:failures"
+			f := &fakeFunction{respond: unhandled}
+			q := h.queue(t, f.invoke, async.Config{MaximumRetryAttempts: 0, MaximumEventAge: time.Hour, OnFailure: dest})
+			q.Enqueue(event("req-lambda"))
+			var call lambdaCall
+			require.Eventually(t, func() bool {
+				h.lambda.mu.Lock()
+				defer h.lambda.mu.Unlock()
+				if len(h.lambda.calls) == 0 {
+					return false
+				}
+				call = h.lambda.calls[0]
+				return true
+			}, 10*time.Second, 20*time.Millisecond, "logs:\n%s", h.logs.String())
+			assert.Equal(t, "Event", call.invocationType)
+			assert.Contains(t, call.path, "/2015-03-31/functions/")
+			assert.Contains(t, call.path, "failures")
+			rec, _ := decode(t, call.body)
+			assert.Equal(t, "RetriesExhausted", rec.RequestContext.Condition)
+			assert.Equal(t, "req-lambda", rec.RequestContext.RequestID)
+			assert.NotContains(t, h.logs.String(), "destination delivery failed")
+		})
+	}
 }
 
 func TestWorkersAreBounded(t *testing.T) {

@@ -41,15 +41,10 @@ type logClient struct {
 	client *cloudwatchlogs.Client
 }
 
-// shipAttempts lets the SDK's standard retryer retry a lost connection, a throttle or a
-// 5xx: one bad loopback connection must not turn shipping off for an environment's life.
-const shipAttempts = 3
-
+// get retries through core.DeliveryAWSConfig: one bad loopback connection must not turn
+// shipping off for an environment's life.
 func (c *logClient) get() *cloudwatchlogs.Client {
-	c.once.Do(func() {
-		c.client = cloudwatchlogs.NewFromConfig(c.env.AWSConfig(),
-			func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = shipAttempts })
-	})
+	c.once.Do(func() { c.client = cloudwatchlogs.NewFromConfig(c.env.DeliveryAWSConfig()) })
 	return c.client
 }
 
@@ -214,7 +209,7 @@ func (s *logSink) close() {
 }
 
 // shipper batches events into PutLogEvents calls, creating the stream on first use. A
-// missing log group, or a log service still unreachable after shipAttempts tries, turns
+// missing log group, or a log service still unreachable after core.DeliveryAttempts tries, turns
 // shipping off for this environment with one warning; the file copy carries on.
 func (s *logSink) shipper(c *logClient, group, stream string) {
 	var (
