@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
 
 // SQSSender is the part of the SQS client that deliveries use.
@@ -221,8 +223,10 @@ func (s *Service) deadLetter(d delivery, f failure, retries int, exhausted strin
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, callTimeout)
 	defer cancel()
+	// The target's retries are spent and nobody retries the DLQ send, so it retries itself.
 	_, err = s.sqsClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.queueURL(q)),
-		MessageBody: aws.String(string(d.event)), MessageAttributes: attrs})
+		MessageBody: aws.String(string(d.event)), MessageAttributes: attrs},
+		func(o *sqs.Options) { o.RetryMaxAttempts = core.DeliveryAttempts })
 	if err != nil {
 		log.Error("eventbridge: event lost: cannot send it to the dead-letter queue", "dlq", *dlq.Arn,
 			"dlqErr", err)

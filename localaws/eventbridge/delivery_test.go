@@ -3,11 +3,15 @@ package eventbridge_test
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -327,4 +331,46 @@ func TestCloseStopsDeliveriesWaitingToRetry(t *testing.T) {
 	}
 	clock.Advance(time.Hour)
 	assert.Equal(t, 1, fake.count(), "no retry after Close")
+}
+
+// TestDeadLetterSendSurvivesALostConnection loses the connection of the first DLQ send:
+// the target's retries are spent, so the send must retry itself rather than lose the event.
+func TestDeadLetterSendSurvivesALostConnection(t *testing.T) {
+	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Function not found"}}
+	lossy := &lossySQS{}
+	h := start(t, nil, func(s *eb.Service) { s.Lambda, s.SQS = fake, lossy })
+	// One attempt unless the caller asks for more, as localaws's own clients are built.
+	lossy.client = sqs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(h.srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Transport: &loseFirst{next: http.DefaultTransport}}})
+	dlqURL, dlqARN := h.queue(t, "dlq")
+	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("fn"),
+		Arn:              aws.String("arn:aws:lambda:us-east-1:" + account + ":function:gone"),
+		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}})
+	h.put(t, entry(`{}`))
+
+	msgs := h.receive(t, dlqURL, 5)
+	require.Len(t, msgs, 1, "the event reached the dead-letter queue")
+	assert.Equal(t, "RESOURCE_NOT_FOUND", aws.ToString(msgs[0].MessageAttributes["ERROR_CODE"].StringValue))
+}
+
+// lossySQS is the delivery's SQS client, built once the server listens.
+type lossySQS struct{ client *sqs.Client }
+
+func (l *lossySQS) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (
+	*sqs.SendMessageOutput, error) {
+	return l.client.SendMessage(ctx, in, optFns...)
+}
+
+// loseFirst fails the first request as a connection closed under it would.
+type loseFirst struct {
+	next http.RoundTripper
+	lost atomic.Bool
+}
+
+func (l *loseFirst) RoundTrip(r *http.Request) (*http.Response, error) {
+	if l.lost.CompareAndSwap(false, true) {
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: net.ErrClosed}
+	}
+	return l.next.RoundTrip(r)
 }
