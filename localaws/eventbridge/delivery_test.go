@@ -272,17 +272,24 @@ func TestEventAgeLimitEndsRetries(t *testing.T) {
 func TestMissingTargetGoesStraightToTheDeadLetterQueue(t *testing.T) {
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Function not found"}}
 	h := start(t, nil, func(s *eb.Service) { s.Lambda = fake })
+	msg := h.deadLetterToMissingFunction(t)
+	assert.Equal(t, "0", aws.ToString(msg.MessageAttributes["RETRY_ATTEMPTS"].StringValue))
+	assert.Equal(t, 1, fake.count(), "a missing function is not retried")
+}
+
+// deadLetterToMissingFunction routes one event to a function the Lambda client reports
+// missing and returns the one message the target's DLQ then holds.
+func (h *harness) deadLetterToMissingFunction(t *testing.T) sqstypes.Message {
+	t.Helper()
 	dlqURL, dlqARN := h.queue(t, "dlq")
 	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("fn"),
 		Arn:              aws.String("arn:aws:lambda:us-east-1:" + account + ":function:gone"),
 		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}})
 	h.put(t, entry(`{}`))
-
 	msgs := h.receive(t, dlqURL, 5)
-	require.Len(t, msgs, 1)
+	require.Len(t, msgs, 1, "the event reached the dead-letter queue")
 	assert.Equal(t, "RESOURCE_NOT_FOUND", aws.ToString(msgs[0].MessageAttributes["ERROR_CODE"].StringValue))
-	assert.Equal(t, "0", aws.ToString(msgs[0].MessageAttributes["RETRY_ATTEMPTS"].StringValue))
-	assert.Equal(t, 1, fake.count(), "a missing function is not retried")
+	return msgs[0]
 }
 
 func TestMissingFunctionOfTheLambdaServiceIsDeadLettered(t *testing.T) {
@@ -343,15 +350,7 @@ func TestDeadLetterSendSurvivesALostConnection(t *testing.T) {
 	lossy.client = sqs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(h.srv.URL()),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), RetryMaxAttempts: 1,
 		HTTPClient: &http.Client{Transport: &loseFirst{next: http.DefaultTransport}}})
-	dlqURL, dlqARN := h.queue(t, "dlq")
-	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("fn"),
-		Arn:              aws.String("arn:aws:lambda:us-east-1:" + account + ":function:gone"),
-		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}})
-	h.put(t, entry(`{}`))
-
-	msgs := h.receive(t, dlqURL, 5)
-	require.Len(t, msgs, 1, "the event reached the dead-letter queue")
-	assert.Equal(t, "RESOURCE_NOT_FOUND", aws.ToString(msgs[0].MessageAttributes["ERROR_CODE"].StringValue))
+	h.deadLetterToMissingFunction(t)
 }
 
 // lossySQS is the delivery's SQS client, built once the server listens.
