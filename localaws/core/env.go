@@ -71,10 +71,10 @@ func (e *Env) AWSConfig() aws.Config {
 	}
 }
 
-// DeliveryAttempts is how often a delivery made for someone who cannot retry it (log
-// events, destination records) is tried by the SDK's standard retryer: a lost loopback
-// connection, a throttle or a 5xx is tried again; an API error such as a missing
-// resource is not.
+// DeliveryAttempts is how often a delivery that nobody else can retry (log events,
+// destination records, dead-letter sends) is tried by the SDK's standard retryer: a lost
+// loopback connection, a throttle or a 5xx is tried again; an API error such as a
+// missing resource is not.
 const DeliveryAttempts = 3
 
 // DeliveryAWSConfig is AWSConfig for those deliveries: at least once, so a response lost
