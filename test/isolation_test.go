@@ -10,35 +10,33 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
 // TestIsolation applies examples/complete, sends messages for eight tenants over SQS
 // (tenant in the attribute or the body) and EventBridge, plus a missing, an invalid and a
 // spoofed tenant, and proves from the worker's evidence (and, on localaws, the process
-// table) that every tenant ran in environments of its own and nothing was lost.
+// table) that every tenant ran in environments of its own and nothing was lost. Its
+// purpose is that evidence, so on localaws the stack is not destroyed.
 func TestIsolation(t *testing.T) {
 	t.Parallel()
-	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("ti"), false)
-	defer terraform.Destroy(t, opts)
-	terraform.InitAndApplyAndIdempotent(t, opts)
-
-	stack, err := e2e.StackFromOutputs(terraform.OutputAll(t, opts))
+	s := newStack(t, "examples/complete", "ti", runner.DestroyOnAWS, false)
+	terraform.InitAndApplyAndIdempotent(t, s.Options)
+	stack, err := s.Outputs(t)
 	require.NoError(t, err)
 
 	ctx := context.Background()
 	t.Run("router may invoke only the backend", func(t *testing.T) {
-		cfg, err := target.AWSConfig(ctx)
-		require.NoError(t, err)
-		require.NoError(t, e2e.CheckRouterRole(ctx, cfg, terraform.Output(t, opts, "router_role_arn"),
-			terraform.Output(t, opts, "backend_function_arn")))
+		require.NoError(t, traffic.CheckRouterRole(ctx, tg.AWSConfig(), terraform.Output(t, s.Options, "router_role_arn"),
+			terraform.Output(t, s.Options, "backend_function_arn")))
 	})
 
-	report, err := e2e.Exercise(ctx, target, stack, e2e.Traffic, 3*time.Minute)
+	report, err := traffic.Exercise(ctx, tg, stack, traffic.Traffic, 3*time.Minute)
 	require.NoError(t, err)
 	t.Logf("per-tenant execution environments:\n%s", report.Table())
 	if !report.OK() {
-		t.Fatalf("isolation proof failed:\n%s\n%s", report.Table(), e2e.Diagnostics(ctx, target, stack))
+		t.Fatalf("isolation proof failed:\n%s\n%s", report.Table(), traffic.Diagnostics(ctx, tg, stack))
 	}
-	require.Len(t, report.Tenants, len(e2e.Traffic.Tenants()), "every tenant must have run")
+	require.Len(t, report.Tenants, len(traffic.Traffic.Tenants()), "every tenant must have run")
 }

@@ -6,6 +6,7 @@
 package test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,12 +15,16 @@ import (
 
 	"github.com/gruntwork-io/terratest/modules/random"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/target"
 )
 
+// repoRoot is the repository, as seen from this package's folder.
+const repoRoot = ".."
+
 var (
-	target *e2e.Target
-	dist   string
+	tg   *target.Target
+	dist string
 )
 
 func TestMain(m *testing.M) {
@@ -27,31 +32,33 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	if err := e2e.CheckToolchain(); err != nil {
+	if err := runner.CheckToolchain(); err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
 	var err error
-	if dist, err = e2e.DistDir(); err != nil {
+	if dist, err = runner.DistDir(repoRoot); err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if target, err = e2e.TargetFromEnv(logger); err != nil {
+	if tg, err = target.FromEnv(context.Background(), os.Getenv, logger); err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
-	defer target.Close()
-	if err := e2e.CheckZips(dist, target.Arch); err != nil {
+	defer tg.Close()
+	if err := runner.CheckZips(dist, tg.Arch); err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
-	fmt.Printf("target %s %s, zips %s/%s\n", target.Name, target.URL(), dist, target.Arch)
+	fmt.Printf("target %s %s, zips %s/%s\n", tg.Name(), tg.URL(), dist, tg.Arch)
 	return m.Run()
 }
 
-// uniqueName gives every test its own resource names, so runs in a shared sandbox
-// account never collide and leftovers are easy to find.
-func uniqueName(prefix string) string {
-	return prefix + "-" + strings.ToLower(random.UniqueId())
+// newStack copies example for a stack named prefix-<random>, which the test's cleanup
+// tears down as teardown says. Unique names keep runs in a shared sandbox account
+// apart and make leftovers easy to find.
+func newStack(t testing.TB, example, prefix string, teardown runner.Teardown, quiet bool) *runner.Stack {
+	return runner.ForTest(t, tg, repoRoot, dist, runner.Config{Example: example,
+		Name: prefix + "-" + strings.ToLower(random.UniqueId()), Teardown: teardown, Quiet: quiet})
 }

@@ -13,14 +13,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
 // TestPlan plans examples/complete and checks the properties that must hold before
 // anything is created.
 func TestPlan(t *testing.T) {
 	t.Parallel()
-	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("tp"), true)
+	opts := newStack(t, "examples/complete", "tp", runner.PlanOnly, true).Options
 	opts.PlanFilePath = filepath.Join(opts.TerraformDir, "plan.out")
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
@@ -55,14 +57,11 @@ func TestPlan(t *testing.T) {
 		policy := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.router.aws_iam_role_policy.this"]
 		require.NotNil(t, backend, "backend function address changed")
 		require.NotNil(t, policy, "router policy address changed")
-		ctx := context.Background()
-		cfg, err := target.AWSConfig(ctx)
-		require.NoError(t, err)
-		backendARN, err := e2e.FunctionARN(ctx, cfg, backend.AttributeValues["function_name"].(string))
+		backendARN, err := traffic.FunctionARN(context.Background(), tg.AWSConfig(), backend.AttributeValues["function_name"].(string))
 		require.NoError(t, err)
 		doc, ok := policy.AttributeValues["policy"].(string)
 		require.True(t, ok, "the router policy must be known at plan time")
-		require.NoError(t, e2e.CheckInvokeScope(doc, backendARN))
+		require.NoError(t, verdict.CheckInvokeScope(backendARN, doc))
 	})
 	t.Run("every mapping reports batch item failures", func(t *testing.T) {
 		require.Len(t, mappings, 2, "one per source queue: orders and the EventBridge buffer")
@@ -76,7 +75,7 @@ func TestPlan(t *testing.T) {
 // message that names the fix.
 func TestPlanRejectsBadVariables(t *testing.T) {
 	t.Parallel()
-	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("tv"), true)
+	opts := newStack(t, "examples/complete", "tv", runner.PlanOnly, true).Options
 	terraform.Init(t, opts)
 	tests := []struct {
 		name string

@@ -3,18 +3,29 @@
 package test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/require"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
 // TestMinimalRoundTrip is the provider round trip of examples/minimal: apply, a plan
-// that shows no changes, and destroy.
+// that shows no changes, and destroy, which must leave nothing named after the stack.
+// Its point is the destroy, so it destroys on every target.
 func TestMinimalRoundTrip(t *testing.T) {
 	t.Parallel()
-	opts := e2e.TerraformOptions(t, target, "..", "examples/minimal", dist, uniqueName("tm"), false)
-	defer terraform.Destroy(t, opts)
-	terraform.InitAndApplyAndIdempotent(t, opts)
+	s := newStack(t, "examples/minimal", "tm", runner.Destroy, false)
+	terraform.InitAndApplyAndIdempotent(t, s.Options)
+
+	// The check after the destroy must see what it looks for.
+	created, err := traffic.Leftovers(context.Background(), tg.AWSConfig(), s.Name())
+	require.NoError(t, err)
+	require.NotEmpty(t, created, "the applied stack must be listed by name before its destroy")
+	t.Logf("applied: %v", created)
+
+	require.NoError(t, s.Teardown(t), "destroy must succeed and leave nothing behind")
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
 // TestSoak is `make soak` in small: 300 messages over 50 tenants on SQS and EventBridge,
@@ -19,14 +20,13 @@ import (
 // quarantined for the wrong reason.
 func TestSoak(t *testing.T) {
 	t.Parallel()
-	opts := e2e.TerraformOptions(t, target, "..", "examples/complete", dist, uniqueName("ts"), false)
-	opts.Vars["router_timeout"] = e2e.SoakRouterTimeout
-	defer terraform.Destroy(t, opts)
-	terraform.InitAndApply(t, opts)
+	s := newStack(t, "examples/complete", "ts", runner.DestroyOnAWS, false)
+	s.Options.Vars["router_timeout"] = traffic.SoakRouterTimeout
+	terraform.InitAndApply(t, s.Options)
 
-	stack, err := e2e.StackFromOutputs(terraform.OutputAll(t, opts))
+	stack, err := s.Outputs(t)
 	require.NoError(t, err)
-	report, err := e2e.Soak(context.Background(), target, stack, e2e.SoakConfig{Messages: 300, Tenants: 50, Seed: 1,
+	report, err := traffic.Soak(context.Background(), tg, stack, traffic.SoakConfig{Messages: 300, Tenants: 50, Seed: 1,
 		Timeout: 5 * time.Minute})
 	require.NoError(t, err)
 	t.Logf("\n%s", report.Table())

@@ -12,7 +12,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
 // BenchmarkThroughput measures end-to-end throughput, from the first SQS send to the
@@ -30,17 +31,16 @@ func BenchmarkThroughput(b *testing.B) {
 		require.NoError(b, err, "THROUGHPUT_MESSAGES")
 		messages = n
 	}
-	opts := e2e.TerraformOptions(b, target, "..", "examples/complete", dist, uniqueName("tt"), true)
-	defer terraform.Destroy(b, opts)
-	terraform.InitAndApply(b, opts)
-	stack, err := e2e.StackFromOutputs(terraform.OutputAll(b, opts))
+	s := newStack(b, "examples/complete", "tt", runner.DestroyOnAWS, true)
+	terraform.InitAndApply(b, s.Options)
+	stack, err := s.Outputs(b)
 	require.NoError(b, err)
 
 	// The measurement is a sub-benchmark, so that the apply above runs once whatever -benchtime asks.
 	b.Run("sqs", func(b *testing.B) {
 		var rate, cold, rssMean, rssMax float64
 		for i := 0; i < b.N; i++ {
-			r, err := e2e.Throughput(context.Background(), target, stack, messages, 50, 4, 10*time.Minute)
+			r, err := traffic.Throughput(context.Background(), tg, stack, messages, 50, 4, 10*time.Minute)
 			require.NoError(b, err)
 			b.Logf("run %d: %s", i+1, r)
 			rate += r.PerSecond()
@@ -51,7 +51,7 @@ func BenchmarkThroughput(b *testing.B) {
 		n := float64(b.N)
 		b.ReportMetric(rate/n, "msg/s")
 		b.ReportMetric(cold/n, "cold-starts/tenant")
-		if target.Local() {
+		if tg.Local() {
 			b.ReportMetric(rssMean/n, "rss-KB/env")
 			b.ReportMetric(rssMax, "max-rss-KB/env")
 		}

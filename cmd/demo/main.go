@@ -1,5 +1,6 @@
-// Command demo is `make demo`: examples/complete on localaws with tenant traffic, the
-// per-tenant environment table, then destroy. It exits 1 if isolation was violated.
+// Command demo is `make demo`: examples/complete on localaws with tenant traffic and the
+// per-tenant environment table. Stopping localaws discards the stack, so it is destroyed
+// only with DEMO_DESTROY=1. It exits 1 if isolation was violated.
 package main
 
 import (
@@ -7,13 +8,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
 )
 
 func main() {
-	root, err := e2e.RepoRoot()
+	root, err := runner.RepoRoot()
 	if err == nil {
-		err = e2e.Demo(context.Background(), os.Stdout, root)
+		err = runner.Demo(context.Background(), os.Stdout, root, os.Getenv("DEMO_DESTROY") == "1")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)

@@ -1,7 +1,7 @@
 // Command soak is `make soak`: examples/complete on localaws (or TEST_TARGET=aws), a
 // load of valid, poison and spoofed messages over SQS and EventBridge with injected
-// backend failures and a router kill, then the accounting table, then destroy. It exits
-// 1 if a message was lost, ran as another tenant or was quarantined for the wrong reason.
+// backend failures and a router kill, then the accounting table, and on AWS a destroy.
+// It exits 1 if a message was lost, ran as another tenant or was quarantined for the wrong reason.
 package main
 
 import (
@@ -13,11 +13,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
 func main() {
-	var cfg e2e.SoakConfig
+	var cfg traffic.SoakConfig
 	flag.IntVar(&cfg.Messages, "messages", 10000, "messages to send in all, 5% poison and 5% spoofed included")
 	flag.IntVar(&cfg.Tenants, "tenants", 50, "tenants to spread the messages over, 1-1000")
 	flag.IntVar(&cfg.Workers, "workers", 4, "concurrent senders")
@@ -29,12 +30,12 @@ func main() {
 		os.Exit(2)
 	}
 
-	// Interrupting the soak cancels it, and the stack is still destroyed.
+	// Interrupting the soak cancels it, and the stack is still torn down.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root, err := e2e.RepoRoot()
+	root, err := runner.RepoRoot()
 	if err == nil {
-		err = e2e.RunSoak(ctx, os.Stdout, root, cfg)
+		err = runner.RunSoak(ctx, os.Stdout, root, cfg)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak failed:", err)

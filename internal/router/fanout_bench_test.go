@@ -23,7 +23,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/config"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/target"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/evidence"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/lambdazip"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/router"
@@ -90,11 +92,11 @@ func BenchmarkFanOut(b *testing.B) {
 
 // fanoutStack is localaws with the tenant-worker as a PER_TENANT backend, its evidence queue, and a quarantine queue.
 type fanoutStack struct {
-	target        *e2e.Target
+	target        *target.Target
 	lambda        *lambdasvc.Client
 	sqs           *sqs.Client
-	clients       e2e.Clients
-	stack         e2e.Stack
+	clients       traffic.Clients
+	stack         traffic.Stack
 	batchJSON     json.RawMessage
 	tenants       []string
 	invocations   int // backend invocations so far: 10 per batch
@@ -104,18 +106,15 @@ type fanoutStack struct {
 func startFanoutStack(b *testing.B) *fanoutStack {
 	b.Helper()
 	ctx := b.Context()
-	target, err := e2e.TargetFromEnv(slog.New(slog.DiscardHandler))
+	// Only localaws can inject backend latency, so the benchmark always starts its own.
+	tg, err := target.StartLocal(runtime.GOARCH, slog.New(slog.DiscardHandler))
 	require.NoError(b, err)
-	b.Cleanup(func() { _ = target.Close() })
-	if !target.Local() {
-		b.Fatal("BenchmarkFanOut injects backend latency, which only localaws can: unset TEST_TARGET")
-	}
-	cfg, err := target.AWSConfig(ctx)
-	require.NoError(b, err)
-	st := &fanoutStack{target: target, lambda: lambdasvc.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg),
-		clients: e2e.NewClients(cfg)}
+	b.Cleanup(func() { _ = tg.Close() })
+	cfg := tg.AWSConfig()
+	st := &fanoutStack{target: tg, lambda: lambdasvc.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg),
+		clients: traffic.NewClients(cfg)}
 
-	st.stack = e2e.Stack{BackendFunction: fanoutBackend,
+	st.stack = traffic.Stack{BackendFunction: fanoutBackend,
 		EvidenceQueueURL: st.createQueue(b, "fanout-evidence"), QuarantineQueueURL: st.createQueue(b, "fanout-quarantine")}
 	_, err = st.lambda.CreateFunction(ctx, &lambdasvc.CreateFunctionInput{
 		FunctionName:  aws.String(fanoutBackend),
@@ -132,8 +131,7 @@ func startFanoutStack(b *testing.B) *fanoutStack {
 	require.NoError(b, err)
 	require.NoError(b, lambdasvc.NewFunctionActiveV2Waiter(st.lambda).Wait(ctx,
 		&lambdasvc.GetFunctionInput{FunctionName: aws.String(fanoutBackend)}, time.Minute))
-	_, err = target.SetFaults(ctx, fanoutBackend, faults.Config{LatencyMS: backendLatency.Milliseconds()})
-	require.NoError(b, err)
+	require.NoError(b, tg.SetFaults(ctx, fanoutBackend, faults.Config{LatencyMS: backendLatency.Milliseconds()}))
 
 	ev := events.SQSEvent{}
 	for i := range fanoutTenants {
@@ -151,7 +149,7 @@ func startFanoutStack(b *testing.B) *fanoutStack {
 
 	// One cold start per tenant, then proof that the worker ran for each tenant in its own environment.
 	st.batch(b, st.router(b, config.ModeSync, config.DefaultMaxParallel))
-	out, err := e2e.Collect(ctx, st.clients, st.stack, func(o *e2e.Outcome) (bool, error) {
+	out, err := traffic.Collect(ctx, st.clients, st.stack, func(o *verdict.Outcome) (bool, error) {
 		return len(o.Evidence) >= fanoutTenants, nil
 	}, time.Minute)
 	require.NoError(b, err)
@@ -243,12 +241,12 @@ func (st *fanoutStack) checkEnvironments(b *testing.B) {
 	require.Equal(b, want, perTenant, "one warm environment per tenant, none started during the measurement")
 }
 
-func (st *fanoutStack) environments(b *testing.B) []e2e.Environment {
+func (st *fanoutStack) environments(b *testing.B) []verdict.Environment {
 	all, err := st.target.Environments(b.Context())
 	if err != nil {
 		b.Fatal(err)
 	}
-	var envs []e2e.Environment
+	var envs []verdict.Environment
 	for _, e := range all {
 		if e.FunctionName == fanoutBackend {
 			envs = append(envs, e)
@@ -260,7 +258,7 @@ func (st *fanoutStack) environments(b *testing.B) []e2e.Environment {
 // buildWorkerZip builds lambda/tenant-worker for this host, as `make build` does for Lambda, and zips it.
 func buildWorkerZip(b *testing.B) []byte {
 	b.Helper()
-	root, err := e2e.RepoRoot()
+	root, err := filepath.Abs("../..") // go test runs in the package's folder
 	require.NoError(b, err)
 	bin := filepath.Join(b.TempDir(), "bootstrap")
 	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", bin, "./lambda/tenant-worker")

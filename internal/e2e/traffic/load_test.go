@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
 func TestLoadPlan(t *testing.T) {
@@ -43,13 +45,13 @@ func TestLoadPlan(t *testing.T) {
 				if m.kind == "" || (m.reason != "malformed" && m.reason != "invalid_tenant") {
 					t.Errorf("poison message with kind %q and reason %q", m.kind, m.reason)
 				}
-			case m.via == ViaEventBridge:
+			case m.via == verdict.ViaEventBridge:
 				ebValid++
 			}
-			if m.kind == "" && m.via != ViaSQSAttribute && !strings.Contains(m.body, `"tenantId":"`+m.tenant+`"`) {
+			if m.kind == "" && m.via != verdict.ViaSQSAttribute && !strings.Contains(m.body, `"tenantId":"`+m.tenant+`"`) {
 				t.Errorf("valid %s message does not carry its tenant %q in the body: %s", m.via, m.tenant, m.body)
 			}
-			if m.kind == "" && m.via == ViaSQSAttribute && m.attr != m.tenant {
+			if m.kind == "" && m.via == verdict.ViaSQSAttribute && m.attr != m.tenant {
 				t.Errorf("valid attribute message has attribute %q for tenant %q", m.attr, m.tenant)
 			}
 		}
@@ -60,8 +62,8 @@ func TestLoadPlan(t *testing.T) {
 		if len(tenants) != tt.load.Tenants {
 			t.Errorf("%+v: %d tenants used", tt.load, len(tenants))
 		}
-		if vias[ViaSQSAttribute] == 0 || vias[ViaSQSBody] == 0 || (tt.load.EventBridge && vias[ViaEventBridge] == 0) ||
-			(!tt.load.EventBridge && vias[ViaEventBridge] > 0) {
+		if vias[verdict.ViaSQSAttribute] == 0 || vias[verdict.ViaSQSBody] == 0 || (tt.load.EventBridge && vias[verdict.ViaEventBridge] == 0) ||
+			(!tt.load.EventBridge && vias[verdict.ViaEventBridge] > 0) {
 			t.Errorf("%+v: sources used %v", tt.load, vias)
 		}
 	}
@@ -138,9 +140,9 @@ func TestSendLoad(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("%s message %s never arrived", s.Via, s.MessageID)
-		case s.Via == ViaSQSAttribute && a.attr != s.Tenant:
+		case s.Via == verdict.ViaSQSAttribute && a.attr != s.Tenant:
 			t.Errorf("message %s arrived with attribute %q, want %q", s.MessageID, a.attr, s.Tenant)
-		case s.Via != ViaSQSAttribute && !strings.Contains(a.body, `"tenantId":"`+s.Tenant+`"`):
+		case s.Via != verdict.ViaSQSAttribute && !strings.Contains(a.body, `"tenantId":"`+s.Tenant+`"`):
 			t.Errorf("%s message %s arrived without tenant %q: %s", s.Via, s.MessageID, s.Tenant, a.body)
 		}
 	}

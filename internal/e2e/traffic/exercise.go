@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -6,33 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gruntwork-io/terratest/modules/logger"
-	"github.com/gruntwork-io/terratest/modules/terraform"
-	test_structure "github.com/gruntwork-io/terratest/modules/test-structure"
-	"github.com/gruntwork-io/terratest/modules/testing"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
-
-// TerraformOptions copies example (a folder under repoRoot, e.g. "examples/complete") to
-// a temp dir and returns the options to apply it on target with the zips from dist.
-func TerraformOptions(t testing.TestingT, target *Target, repoRoot, example, dist, name string, quiet bool) *terraform.Options {
-	dir := test_structure.CopyTerraformFolderToTemp(t, repoRoot, example)
-	opts := &terraform.Options{
-		TerraformDir: dir,
-		Vars: map[string]any{
-			"architecture": target.TerraformArch(),
-			"dist_dir":     dist,
-			"name":         name,
-		},
-		EnvVars: target.EnvVars,
-		NoColor: true,
-		// Plain `terraform init` must work offline with the CLI config from `make tools`.
-		Upgrade: false,
-	}
-	if quiet {
-		opts.Logger = logger.Discard
-	}
-	return opts
-}
 
 // Traffic is the default mix: five SQS tenants (attribute and body), three
 // EventBridge tenants, several messages each, plus one of each bad kind.
@@ -57,26 +32,22 @@ func (p Plan) Tenants() []string {
 }
 
 // Exercise sends p through the stack and returns the verdict with what it read.
-func Exercise(ctx context.Context, target *Target, stack Stack, p Plan, timeout time.Duration) (Report, error) {
-	cfg, err := target.AWSConfig(ctx)
-	if err != nil {
-		return Report{}, err
-	}
-	c := NewClients(cfg)
+func Exercise(ctx context.Context, target Target, stack Stack, p Plan, timeout time.Duration) (verdict.Report, error) {
+	c := NewClients(target.AWSConfig())
 	sent, bad, err := Send(ctx, c, stack, p)
 	if err != nil {
-		return Report{}, err
+		return verdict.Report{}, err
 	}
-	want := func(o *Outcome) (bool, error) {
+	want := func(o *verdict.Outcome) (bool, error) {
 		return len(o.Evidence) >= len(sent) && len(o.Quarantine) >= len(bad), nil
 	}
 	out, collectErr := Collect(ctx, c, stack, want, timeout)
 	envs, err := target.Environments(ctx)
 	if err != nil {
-		return Report{}, err
+		return verdict.Report{}, err
 	}
-	report := Analyze(Input{Sent: sent, Bad: bad, Evidence: out.Evidence, Quarantine: out.Quarantine, Parked: out.Parked,
-		Environments: envs, Backend: stack.BackendFunction})
+	report := verdict.Analyze(verdict.Input{Sent: sent, Bad: bad, Evidence: out.Evidence, Quarantine: out.Quarantine,
+		Parked: out.Parked, Environments: envs, Backend: stack.BackendFunction})
 	if collectErr != nil {
 		report.Violations = append(report.Violations, collectErr.Error())
 	}
@@ -85,7 +56,7 @@ func Exercise(ctx context.Context, target *Target, stack Stack, p Plan, timeout 
 
 // Diagnostics renders what a person needs to see why a run failed: the emulator's
 // environment table and what sits in the quarantine queue and the DLQ.
-func Diagnostics(ctx context.Context, target *Target, stack Stack) string {
+func Diagnostics(ctx context.Context, target Target, stack Stack) string {
 	var b strings.Builder
 	if envs, err := target.Environments(ctx); err != nil {
 		fmt.Fprintf(&b, "environments: %v\n", err)
@@ -95,11 +66,7 @@ func Diagnostics(ctx context.Context, target *Target, stack Stack) string {
 			fmt.Fprintf(&b, "%-40s %-12s %-34s %8d %-8s %d\n", e.FunctionName, e.TenantID, e.EnvironmentID, e.PID, e.State, e.Invocations)
 		}
 	}
-	cfg, err := target.AWSConfig(ctx)
-	if err != nil {
-		return b.String()
-	}
-	c := NewClients(cfg)
+	c := NewClients(target.AWSConfig())
 	for _, q := range []struct{ name, url string }{{"quarantine", stack.QuarantineQueueURL}, {"dead-letter queue", stack.DLQURL}} {
 		if q.url == "" {
 			continue

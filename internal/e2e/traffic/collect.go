@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -11,33 +11,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
-// Names of the queues where a message that did not run may be parked.
-const (
-	QueueSourceDLQ      = "source DLQ"
-	QueueEventBridgeDLQ = "EventBridge DLQ"
-	QueueOnFailure      = "on-failure"
-)
-
-// Outcome is what a run left in the stack's output queues.
-type Outcome struct {
-	Evidence   []Evidence
-	Quarantine []Quarantined
-	Parked     []Parked
-}
-
-// outputQueue is one queue that Collect drains, and how it reads a message into an Outcome.
+// outputQueue is one queue that Collect drains, and how it reads a message into an verdict.Outcome.
 type outputQueue struct {
 	url     string
 	readers int // concurrent receivers: the evidence queue gets one record per invocation
-	read    func(*Outcome, sqstypes.Message) error
+	read    func(*verdict.Outcome, sqstypes.Message) error
 }
 
 func (s Stack) outputQueues() []outputQueue {
 	qs := []outputQueue{
 		{url: s.EvidenceQueueURL, readers: 4, read: readEvidence},
-		{url: s.QuarantineQueueURL, readers: 1, read: func(o *Outcome, m sqstypes.Message) error {
+		{url: s.QuarantineQueueURL, readers: 1, read: func(o *verdict.Outcome, m sqstypes.Message) error {
 			o.Quarantine = append(o.Quarantine, quarantineOf(m))
 			return nil
 		}},
@@ -58,9 +46,9 @@ func (s Stack) outputQueues() []outputQueue {
 // on-failure queues) in rounds until done reports the run complete or timeout passes.
 // Then it keeps draining until two rounds bring nothing new, so that late duplicates
 // and strays are seen too. Messages are deleted once read.
-func Collect(ctx context.Context, c Clients, s Stack, done func(*Outcome) (bool, error), timeout time.Duration) (Outcome, error) {
+func Collect(ctx context.Context, c Clients, s Stack, done func(*verdict.Outcome) (bool, error), timeout time.Duration) (verdict.Outcome, error) {
 	deadline := time.Now().Add(timeout)
-	var o Outcome
+	var o verdict.Outcome
 	quiet := 0
 	complete := false
 	for time.Now().Before(deadline) {
@@ -92,7 +80,7 @@ func Collect(ctx context.Context, c Clients, s Stack, done func(*Outcome) (bool,
 
 // drainRound reads every queue until a receive that waited wait seconds comes back
 // empty, and returns how many messages it read.
-func drainRound(ctx context.Context, c Clients, qs []outputQueue, o *Outcome, wait int32) (int, error) {
+func drainRound(ctx context.Context, c Clients, qs []outputQueue, o *verdict.Outcome, wait int32) (int, error) {
 	var (
 		mu    sync.Mutex
 		total int
@@ -167,8 +155,8 @@ func receive(ctx context.Context, c Clients, url string, wait int32, fn func(sqs
 	return len(out.Messages), nil
 }
 
-func readEvidence(o *Outcome, m sqstypes.Message) error {
-	var e Evidence
+func readEvidence(o *verdict.Outcome, m sqstypes.Message) error {
+	var e verdict.Evidence
 	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &e); err != nil {
 		return fmt.Errorf("evidence record is not JSON: %w: %s", err, aws.ToString(m.Body))
 	}
@@ -186,8 +174,8 @@ func sentAt(m sqstypes.Message) time.Time {
 	return time.UnixMilli(ms)
 }
 
-func quarantineOf(m sqstypes.Message) Quarantined {
-	return Quarantined{OriginalMessageID: stringAttr(m, "original_message_id"), Reason: stringAttr(m, "quarantine_reason"),
+func quarantineOf(m sqstypes.Message) verdict.Quarantined {
+	return verdict.Quarantined{OriginalMessageID: stringAttr(m, "original_message_id"), Reason: stringAttr(m, "quarantine_reason"),
 		Source: stringAttr(m, "quarantine_source"), Detail: stringAttr(m, "quarantine_detail")}
 }
 
@@ -199,15 +187,15 @@ func stringAttr(m sqstypes.Message, name string) string {
 }
 
 // readSourceDLQ: SQS redrive moves the message itself, so it keeps its MessageId.
-func readSourceDLQ(o *Outcome, m sqstypes.Message) error {
-	o.Parked = append(o.Parked, Parked{MessageID: aws.ToString(m.MessageId), Queue: QueueSourceDLQ,
+func readSourceDLQ(o *verdict.Outcome, m sqstypes.Message) error {
+	o.Parked = append(o.Parked, verdict.Parked{MessageID: aws.ToString(m.MessageId), Queue: verdict.QueueSourceDLQ,
 		Detail: "received maxReceiveCount times without success"})
 	return nil
 }
 
 // readEventBridgeDLQ: the queue holds EventBridge events, redriven from the buffer queue
 // or sent by the rule target after its retries (then with ERROR_CODE and ERROR_MESSAGE).
-func readEventBridgeDLQ(o *Outcome, m sqstypes.Message) error {
+func readEventBridgeDLQ(o *verdict.Outcome, m sqstypes.Message) error {
 	var ev struct {
 		ID string `json:"id"`
 	}
@@ -218,12 +206,12 @@ func readEventBridgeDLQ(o *Outcome, m sqstypes.Message) error {
 	if code := stringAttr(m, "ERROR_CODE"); code != "" {
 		detail = "rule target: " + code + " " + stringAttr(m, "ERROR_MESSAGE")
 	}
-	o.Parked = append(o.Parked, Parked{MessageID: ev.ID, Queue: QueueEventBridgeDLQ, Detail: detail})
+	o.Parked = append(o.Parked, verdict.Parked{MessageID: ev.ID, Queue: verdict.QueueEventBridgeDLQ, Detail: detail})
 	return nil
 }
 
 // readOnFailure reads Lambda's invocation record; the router's envelope is its request payload.
-func readOnFailure(o *Outcome, m sqstypes.Message) error {
+func readOnFailure(o *verdict.Outcome, m sqstypes.Message) error {
 	var rec struct {
 		RequestContext struct {
 			Condition              string `json:"condition"`
@@ -242,7 +230,7 @@ func readOnFailure(o *Outcome, m sqstypes.Message) error {
 		ErrorType string `json:"errorType"`
 	}
 	_ = json.Unmarshal(rec.ResponsePayload, &last) // absent, or not an error object, when the function never ran
-	o.Parked = append(o.Parked, Parked{MessageID: rec.RequestPayload.MessageID, Queue: QueueOnFailure,
+	o.Parked = append(o.Parked, verdict.Parked{MessageID: rec.RequestPayload.MessageID, Queue: verdict.QueueOnFailure,
 		Detail: fmt.Sprintf("%s after %d invokes, last error %q", rec.RequestContext.Condition,
 			rec.RequestContext.ApproximateInvokeCount, last.ErrorType)})
 	return nil

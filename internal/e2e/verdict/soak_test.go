@@ -1,18 +1,11 @@
-package e2e
+package verdict
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
-func TestAccountedFor(t *testing.T) {
+func TestOutcomeAccountsFor(t *testing.T) {
 	sent := []Sent{{MessageID: "m1"}, {MessageID: "m2"}}
 	bad := []Bad{{MessageID: "x1"}}
 	tests := []struct {
@@ -30,25 +23,8 @@ func TestAccountedFor(t *testing.T) {
 			Quarantine: []Quarantined{{OriginalMessageID: "x1"}}}, false},
 	}
 	for _, tt := range tests {
-		if got := accountedFor(&tt.o, sent, bad); got != tt.want {
+		if got := tt.o.AccountsFor(sent, bad); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestSoakConfigValidate(t *testing.T) {
-	for _, tt := range []struct {
-		cfg  SoakConfig
-		want string
-	}{
-		{SoakConfig{Messages: 300, Tenants: 50}, ""},
-		{SoakConfig{Messages: 10, Tenants: 50}, "50 tenants need at least as many messages"},
-		{SoakConfig{Messages: 300, Tenants: 50, Workers: 65}, "workers must be from 1 to 64"},
-		{SoakConfig{Messages: 300, Tenants: 50, Timeout: -time.Second}, "timeout must not be negative"},
-	} {
-		err := tt.cfg.Validate()
-		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("%+v: got %v, want %q", tt.cfg, err, tt.want)
 		}
 	}
 }
@@ -60,7 +36,8 @@ func soakReport(in Input, injected bool) SoakReport {
 	r.Sent = len(in.Sent) + len(in.Bad)
 	if injected {
 		r.Target = "localaws"
-		r.Faults = map[string]faults.Stats{"backend": {Invocations: 5, Errors: 2}, "router": {Invocations: 3, Kills: 1}}
+		r.BackendErrorRate = 0.1
+		r.CheckFaults(FaultStats{Invocations: 5, Errors: 2}, FaultStats{Invocations: 3, Kills: 1})
 	}
 	return r
 }
@@ -124,39 +101,37 @@ func TestSoakTable(t *testing.T) {
 	}
 }
 
-func TestQueuesIdle(t *testing.T) {
-	c := startQueues(t)
-	ctx := context.Background()
-	url, _ := createQueue(t, c, "source")
-	idle := func() bool {
-		t.Helper()
-		ok, err := queuesIdle(ctx, c, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
+func TestSoakCheckFaults(t *testing.T) {
+	tests := []struct {
+		name            string
+		backend, router FaultStats
+		want            []string
+	}{
+		{"both faults happened", FaultStats{Errors: 1}, FaultStats{Kills: 1}, nil},
+		{"no backend error fails the run", FaultStats{Invocations: 9}, FaultStats{Kills: 1}, []string{"injected no backend error"}},
+		{"no router kill fails the run", FaultStats{Errors: 3}, FaultStats{Invocations: 4}, []string{"never killed the router"}},
 	}
-	if !idle() {
-		t.Fatal("an empty queue is idle")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r SoakReport
+			r.CheckFaults(tt.backend, tt.router)
+			if len(r.Violations) != len(tt.want) {
+				t.Fatalf("violations %v, want %d", r.Violations, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(r.Violations[i], w) {
+					t.Errorf("violation %q lacks %q", r.Violations[i], w)
+				}
+			}
+		})
 	}
-	send(t, c, url, "{}", nil)
-	if idle() {
-		t.Fatal("a queue with a waiting message is not idle")
-	}
-	out, err := c.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), VisibilityTimeout: 30})
-	if err != nil || len(out.Messages) != 1 {
-		t.Fatalf("receive: %v, %d messages", err, len(out.Messages))
-	}
-	if idle() {
-		t.Fatal("a queue with a message in flight is not idle")
-	}
-	if _, err := c.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: out.Messages[0].ReceiptHandle}); err != nil {
-		t.Fatal(err)
-	}
-	if !idle() {
-		t.Fatal("a drained queue is idle")
-	}
-	if _, err := queuesIdle(ctx, c, url+"-gone"); err == nil {
-		t.Fatal("a missing queue is an error")
+}
+
+func TestSoakCountSent(t *testing.T) {
+	var r SoakReport
+	r.CountSent([]Sent{{Via: ViaSQSBody}, {Via: ViaEventBridge}, {Via: ViaEventBridge}},
+		[]Bad{{Via: ViaSQSAttribute, WantReason: "tenant_mismatch"}, {Via: ViaEventBridge, WantReason: "malformed"}})
+	if r.Sent != 5 || r.Spoofed != 1 || r.Poison != 1 || r.SentVia[ViaEventBridge] != 3 || r.SentVia[ViaSQSAttribute] != 1 {
+		t.Errorf("sent %d, spoofed %d, poison %d, by way %v", r.Sent, r.Spoofed, r.Poison, r.SentVia)
 	}
 }

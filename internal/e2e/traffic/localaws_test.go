@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -23,10 +23,17 @@ import (
 // generator and the collector over the real wire protocols.
 func startQueues(t *testing.T) Clients {
 	t.Helper()
-	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	return NewClients(startLocalaws(t,
 		func(e *core.Env) core.Service { return lsqs.New(e) },
-		func(e *core.Env) core.Service { return leventbridge.New(e) })
+		func(e *core.Env) core.Service { return leventbridge.New(e) }))
+}
+
+// startLocalaws starts a localaws with the services given (every one when none are)
+// and returns the SDK config that reaches it.
+func startLocalaws(t *testing.T, services ...localaws.Factory) aws.Config {
+	t.Helper()
+	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", StateDir: t.TempDir(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, services...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,9 +41,8 @@ func startQueues(t *testing.T) Clients {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	return NewClients(cfg)
 }
 
 func createQueue(t *testing.T, c Clients, name string) (url, arn string) {

@@ -1,20 +1,38 @@
-// Package e2e is the harness that the end-to-end test and `make demo` share: it sends
-// tenant traffic through a deployed stack, collects the evidence the tenant-worker writes
-// and the quarantine queue, and decides whether isolation held.
-package e2e
+// Package verdict decides whether a run kept tenants apart and accounted for every
+// message. It is pure: it reads what the traffic drivers sent and collected, and does
+// no I/O, so every rule is table-tested without a stack.
+package verdict
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 )
 
+// ErrIsolation is returned by the runs that fail when isolation or accounting broke.
+var ErrIsolation = errors.New("isolation or accounting violated")
+
+// Ways a message reaches the router.
+const (
+	ViaSQSAttribute = "sqs-attribute" // tenant in the tenantId message attribute
+	ViaSQSBody      = "sqs-body"      // tenant at /tenantId in the body
+	ViaEventBridge  = "eventbridge"   // tenant at /detail/tenantId of the event
+)
+
+// Names of the queues where a message that did not run may be parked.
+const (
+	QueueSourceDLQ      = "source DLQ"
+	QueueEventBridgeDLQ = "EventBridge DLQ"
+	QueueOnFailure      = "on-failure"
+)
+
 // Sent is one message a producer sent for a tenant.
 type Sent struct {
 	MessageID string // SQS MessageId or EventBridge event id
 	Tenant    string
-	Via       string // "sqs-attribute", "sqs-body" or "eventbridge"
+	Via       string // one of the Via constants
 }
 
 // Bad is a message the router must quarantine and never invoke.
@@ -56,6 +74,39 @@ type Environment struct {
 	State         string `json:"state"`
 	Invocations   int    `json:"invocations"`
 	RSSKB         int    `json:"rss_kb"` // resident memory of its process; 0 where unknown
+}
+
+// Outcome is what a run left in the stack's output queues.
+type Outcome struct {
+	Evidence   []Evidence
+	Quarantine []Quarantined
+	Parked     []Parked
+}
+
+// AccountsFor reports whether every valid message ran or was parked, and every bad
+// one was quarantined or parked.
+func (o *Outcome) AccountsFor(sent []Sent, bad []Bad) bool {
+	seen := make(map[string]bool, len(o.Evidence)+len(o.Quarantine)+len(o.Parked))
+	for _, e := range o.Evidence {
+		seen[e.MessageID] = true
+	}
+	for _, q := range o.Quarantine {
+		seen[q.OriginalMessageID] = true
+	}
+	for _, p := range o.Parked {
+		seen[p.MessageID] = true
+	}
+	for _, s := range sent {
+		if !seen[s.MessageID] {
+			return false
+		}
+	}
+	for _, b := range bad {
+		if !seen[b.MessageID] {
+			return false
+		}
+	}
+	return true
 }
 
 // EnvRow is one execution environment in the report, as the worker saw it.

@@ -1,4 +1,8 @@
-package e2e
+// Package traffic drives a deployed stack through the AWS SDK: it sends tenant traffic,
+// drains the output queues, reads the router's role and lists what a destroy left. It
+// works the same against localaws and an account; what only localaws can do (its
+// process table, fault injection) comes through the Target interface.
+package traffic
 
 import (
 	"context"
@@ -10,6 +14,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
 // DetailType is the detail-type of the events the harness puts; the example's rule
@@ -80,8 +86,8 @@ type Plan struct {
 }
 
 // Send sends the plan's traffic and returns what was sent.
-func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]Sent, []Bad, error) {
-	var sent []Sent
+func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]verdict.Sent, []verdict.Bad, error) {
+	var sent []verdict.Sent
 	for i, tenant := range p.SQSTenants {
 		for n := 0; n < p.PerTenant; n++ {
 			inAttribute := (i+n)%2 == 0
@@ -95,11 +101,11 @@ func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]Sent, []Bad, error
 			if err != nil {
 				return nil, nil, err
 			}
-			via := "sqs-body"
+			via := verdict.ViaSQSBody
 			if inAttribute {
-				via = "sqs-attribute"
+				via = verdict.ViaSQSAttribute
 			}
-			sent = append(sent, Sent{MessageID: id, Tenant: tenant, Via: via})
+			sent = append(sent, verdict.Sent{MessageID: id, Tenant: tenant, Via: via})
 		}
 	}
 	for _, tenant := range p.EventBridgeTenants {
@@ -108,13 +114,13 @@ func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]Sent, []Bad, error
 			if err != nil {
 				return nil, nil, err
 			}
-			sent = append(sent, Sent{MessageID: id, Tenant: tenant, Via: "eventbridge"})
+			sent = append(sent, verdict.Sent{MessageID: id, Tenant: tenant, Via: verdict.ViaEventBridge})
 		}
 	}
 	if !p.Bad {
 		return sent, nil, nil
 	}
-	var bad []Bad
+	var bad []verdict.Bad
 	for _, b := range []struct {
 		kind, reason, attr string
 		body               map[string]any
@@ -127,7 +133,7 @@ func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]Sent, []Bad, error
 		if err != nil {
 			return nil, nil, err
 		}
-		bad = append(bad, Bad{MessageID: id, Kind: b.kind, WantReason: b.reason, Via: "sqs"})
+		bad = append(bad, verdict.Bad{MessageID: id, Kind: b.kind, WantReason: b.reason, Via: "sqs"})
 	}
 	return sent, bad, nil
 }

@@ -1,7 +1,6 @@
-package e2e
+package verdict
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -33,17 +32,15 @@ func TestThroughputResult(t *testing.T) {
 	}
 }
 
-func TestWaitForMessages(t *testing.T) {
-	c := startQueues(t)
-	url, _ := createQueue(t, c, "evidence")
-	for range 3 {
-		send(t, c, url, "{}", nil)
-	}
-	if err := waitForMessages(context.Background(), c, url, 3, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	err := waitForMessages(context.Background(), c, url, 4, 500*time.Millisecond)
-	if err == nil || !strings.Contains(err.Error(), "3 of 4 messages") {
-		t.Fatalf("got %v", err)
+func TestThroughputMeasure(t *testing.T) {
+	start := time.Unix(1000, 0)
+	r := ThroughputResult{Messages: 3, Tenants: 2}
+	r.Measure(start, []Evidence{
+		{TenantID: "a", ColdStart: true, SentAt: start.Add(time.Second)},
+		{TenantID: "a", SentAt: start.Add(3 * time.Second)},
+		{TenantID: "b", ColdStart: true, SentAt: start.Add(2 * time.Second)},
+	})
+	if r.Elapsed != 3*time.Second || r.ColdStarts["a"] != 1 || r.ColdStarts["b"] != 1 || r.PerSecond() != 1 {
+		t.Errorf("elapsed %s, cold starts %v, rate %v", r.Elapsed, r.ColdStarts, r.PerSecond())
 	}
 }

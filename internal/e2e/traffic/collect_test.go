@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
 func send(t *testing.T, c Clients, url, body string, attrs map[string]string) string {
@@ -57,7 +59,7 @@ func TestCollect(t *testing.T) {
 		`"responsePayload":{"errorType":"localaws.InjectedFault","errorMessage":"injected"}}`, nil)
 
 	before := time.Now().Add(-time.Minute)
-	out, err := Collect(context.Background(), c, s, func(o *Outcome) (bool, error) {
+	out, err := Collect(context.Background(), c, s, func(o *verdict.Outcome) (bool, error) {
 		return len(o.Evidence) >= 25 && len(o.Quarantine) >= 1 && len(o.Parked) >= 4, nil
 	}, time.Minute)
 	if err != nil {
@@ -66,16 +68,16 @@ func TestCollect(t *testing.T) {
 	if len(out.Evidence) != 25 || out.Evidence[0].TenantID != "acme" || out.Evidence[0].PID != 7 || out.Evidence[0].SentAt.Before(before) {
 		t.Errorf("evidence: %d records, first %+v", len(out.Evidence), out.Evidence[0])
 	}
-	if len(out.Quarantine) != 1 || out.Quarantine[0] != (Quarantined{OriginalMessageID: "x1", Reason: "malformed", Source: "orders",
+	if len(out.Quarantine) != 1 || out.Quarantine[0] != (verdict.Quarantined{OriginalMessageID: "x1", Reason: "malformed", Source: "orders",
 		Detail: "body_pointer: not JSON"}) {
 		t.Errorf("quarantine: %+v", out.Quarantine)
 	}
-	parked := map[string]Parked{}
+	parked := map[string]verdict.Parked{}
 	for _, p := range out.Parked {
 		parked[p.MessageID] = p
 	}
-	for id, want := range map[string]string{dlqID: QueueSourceDLQ + "|maxReceiveCount", "ev-1": QueueEventBridgeDLQ + "|SQSError queue gone",
-		"ev-2": QueueEventBridgeDLQ + "|buffer queue redrive", "m-failed": QueueOnFailure + "|RetriesExhausted after 3 invokes, last error \"localaws.InjectedFault\""} {
+	for id, want := range map[string]string{dlqID: verdict.QueueSourceDLQ + "|maxReceiveCount", "ev-1": verdict.QueueEventBridgeDLQ + "|SQSError queue gone",
+		"ev-2": verdict.QueueEventBridgeDLQ + "|buffer queue redrive", "m-failed": verdict.QueueOnFailure + "|RetriesExhausted after 3 invokes, last error \"localaws.InjectedFault\""} {
 		queue, detail, _ := strings.Cut(want, "|")
 		if p := parked[id]; p.Queue != queue || !strings.Contains(p.Detail, detail) {
 			t.Errorf("parked %s = %+v, want queue %q and detail with %q", id, p, queue, detail)
@@ -91,7 +93,7 @@ func TestCollectFails(t *testing.T) {
 		c := startQueues(t)
 		s := outputStack(t, c)
 		send(t, c, s.OnFailureQueueURL, `{"requestPayload":"not the envelope"}`, nil)
-		_, err := Collect(context.Background(), c, s, func(*Outcome) (bool, error) { return false, nil }, time.Minute)
+		_, err := Collect(context.Background(), c, s, func(*verdict.Outcome) (bool, error) { return false, nil }, time.Minute)
 		if err == nil || !strings.Contains(err.Error(), "is not an invocation record") {
 			t.Fatalf("got %v", err)
 		}
@@ -99,7 +101,7 @@ func TestCollectFails(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		c := startQueues(t)
 		s := outputStack(t, c)
-		_, err := Collect(context.Background(), c, s, func(*Outcome) (bool, error) { return false, nil }, time.Second)
+		_, err := Collect(context.Background(), c, s, func(*verdict.Outcome) (bool, error) { return false, nil }, time.Second)
 		if err == nil || !strings.Contains(err.Error(), "still incomplete after 1s") {
 			t.Fatalf("got %v", err)
 		}

@@ -1,4 +1,4 @@
-package e2e
+package traffic
 
 import (
 	"context"
@@ -13,13 +13,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-)
 
-// Ways a message reaches the router.
-const (
-	ViaSQSAttribute = "sqs-attribute" // tenant in the tenantId message attribute
-	ViaSQSBody      = "sqs-body"      // tenant at /tenantId in the body
-	ViaEventBridge  = "eventbridge"   // tenant at /detail/tenantId of the event
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
 )
 
 // Load says what traffic to generate.
@@ -76,14 +71,14 @@ func (l Load) plan() []planned {
 			if other == tenant {
 				other = "spoofer"
 			}
-			out[i] = planned{via: ViaSQSAttribute, tenant: tenant, attr: tenant, kind: "spoofed tenant", reason: "tenant_mismatch",
+			out[i] = planned{via: verdict.ViaSQSAttribute, tenant: tenant, attr: tenant, kind: "spoofed tenant", reason: "tenant_mismatch",
 				body: `{"seq":` + seq + `,"tenantId":"` + other + `"}`}
 		case l.EventBridge && i%3 == 2:
-			out[i] = planned{via: ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + `"}`}
+			out[i] = planned{via: verdict.ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + `"}`}
 		case i%2 == 0:
-			out[i] = planned{via: ViaSQSAttribute, tenant: tenant, attr: tenant, body: `{"seq":` + seq + `,"note":"tenant in attribute"}`}
+			out[i] = planned{via: verdict.ViaSQSAttribute, tenant: tenant, attr: tenant, body: `{"seq":` + seq + `,"note":"tenant in attribute"}`}
 		default:
-			out[i] = planned{via: ViaSQSBody, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + `"}`}
+			out[i] = planned{via: verdict.ViaSQSBody, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + `"}`}
 		}
 	}
 	return out
@@ -99,16 +94,16 @@ func poisonMessage(n int, tenant, seq string, eventBridge bool) planned {
 	}
 	switch n % kinds {
 	case 0:
-		return planned{via: ViaSQSAttribute, tenant: tenant, attr: tenant, body: `{"seq":` + seq + `, not JSON`,
+		return planned{via: verdict.ViaSQSAttribute, tenant: tenant, attr: tenant, body: `{"seq":` + seq + `, not JSON`,
 			kind: "body not JSON", reason: "malformed"}
 	case 1:
-		return planned{via: ViaSQSAttribute, tenant: tenant, attr: tenant + ";DROP TABLE", body: `{"seq":` + seq + `}`,
+		return planned{via: verdict.ViaSQSAttribute, tenant: tenant, attr: tenant + ";DROP TABLE", body: `{"seq":` + seq + `}`,
 			kind: "invalid tenant attribute", reason: "invalid_tenant"}
 	case 2:
-		return planned{via: ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":42}`,
+		return planned{via: verdict.ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":42}`,
 			kind: "tenant is a number", reason: "malformed"}
 	default:
-		return planned{via: ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + ` !"}`,
+		return planned{via: verdict.ViaEventBridge, tenant: tenant, body: `{"seq":` + seq + `,"tenantId":"` + tenant + ` !"}`,
 			kind: "invalid tenant in event", reason: "invalid_tenant"}
 	}
 }
@@ -120,7 +115,7 @@ const sendAttempts = 5
 // SendLoad sends the planned messages in batches of ten (SendMessageBatch, PutEvents)
 // from workers goroutines, and returns what was sent. midway, when not nil, is called
 // once after a third of the batches went out (to inject a fault mid-run).
-func SendLoad(ctx context.Context, c Clients, s Stack, l Load, workers int, midway func() error) ([]Sent, []Bad, error) {
+func SendLoad(ctx context.Context, c Clients, s Stack, l Load, workers int, midway func() error) ([]verdict.Sent, []verdict.Bad, error) {
 	if err := l.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -130,7 +125,7 @@ func SendLoad(ctx context.Context, c Clients, s Stack, l Load, workers int, midw
 	var sqsBatch, ebBatch []planned
 	var batches [][]planned
 	for _, m := range l.plan() {
-		if m.via == ViaEventBridge {
+		if m.via == verdict.ViaEventBridge {
 			if ebBatch = append(ebBatch, m); len(ebBatch) == 10 {
 				batches, ebBatch = append(batches, ebBatch), nil
 			}
@@ -148,8 +143,8 @@ func SendLoad(ctx context.Context, c Clients, s Stack, l Load, workers int, midw
 	defer cancel(nil)
 	var (
 		mu   sync.Mutex
-		sent []Sent
-		bad  []Bad
+		sent []verdict.Sent
+		bad  []verdict.Bad
 		wg   sync.WaitGroup
 		work = make(chan []planned)
 	)
@@ -166,9 +161,9 @@ func SendLoad(ctx context.Context, c Clients, s Stack, l Load, workers int, midw
 				mu.Lock()
 				for i, m := range b {
 					if m.kind == "" {
-						sent = append(sent, Sent{MessageID: ids[i], Tenant: m.tenant, Via: m.via})
+						sent = append(sent, verdict.Sent{MessageID: ids[i], Tenant: m.tenant, Via: m.via})
 					} else {
-						bad = append(bad, Bad{MessageID: ids[i], Kind: m.kind, WantReason: m.reason, Via: m.via})
+						bad = append(bad, verdict.Bad{MessageID: ids[i], Kind: m.kind, WantReason: m.reason, Via: m.via})
 					}
 				}
 				mu.Unlock()
@@ -206,7 +201,7 @@ func sendBatch(ctx context.Context, c Clients, s Stack, b []planned) ([]string, 
 		pending[i] = i
 	}
 	send := sendSQSBatch
-	if b[0].via == ViaEventBridge {
+	if b[0].via == verdict.ViaEventBridge {
 		send = putEventsBatch
 	}
 	for attempt := 1; ; attempt++ {
