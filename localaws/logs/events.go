@@ -49,7 +49,7 @@ type GetLogEventsOutput struct {
 // the last event returned and comes back unchanged at the end of the stream, so a reader
 // can follow the stream by polling; a backward token ("b/...") pages towards older events.
 func (s *Service) GetLogEvents(_ context.Context, in *GetLogEventsInput) (*GetLogEventsOutput, error) {
-	limit, err := limitParam(in.Limit, maxReadEvents)
+	limit, err := eventLimit.Size(in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (s *Service) FilterLogEvents(_ context.Context, in *FilterLogEventsInput) (
 	if len(in.LogStreamNames) > 100 {
 		return nil, constraintError(len(in.LogStreamNames), "logStreamNames", "Member must have length less than or equal to 100")
 	}
-	limit, err := limitParam(in.Limit, maxReadEvents)
+	limit, err := eventLimit.Size(in.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // logGroup is one log group and its streams.
@@ -19,7 +21,7 @@ type logGroup struct {
 	kmsKeyID           string
 	class              string
 	deletionProtection bool
-	tags               map[string]string
+	tags               shape.TagSet
 	streams            map[string]*logStream
 }
 
@@ -79,7 +81,7 @@ func (s *Service) CreateLogGroup(_ context.Context, in *CreateLogGroupInput) (*s
 	if err := validateGroupName(in.LogGroupName); err != nil {
 		return nil, err
 	}
-	g := &logGroup{name: in.LogGroupName, created: s.nowMillis(), class: "STANDARD", tags: map[string]string{},
+	g := &logGroup{name: in.LogGroupName, created: s.nowMillis(), class: "STANDARD",
 		streams: map[string]*logStream{}}
 	if in.KmsKeyID != nil {
 		if err := validateKMSKey(*in.KmsKeyID); err != nil {
@@ -97,7 +99,7 @@ func (s *Service) CreateLogGroup(_ context.Context, in *CreateLogGroupInput) (*s
 	if in.DeletionProtectionEnabled != nil {
 		g.deletionProtection = *in.DeletionProtectionEnabled
 	}
-	if err := mergeTags(g.tags, in.Tags, invalidParameter); err != nil {
+	if err := mergeTags(&g.tags, in.Tags, invalidParameter); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -162,7 +164,7 @@ func (s *Service) DescribeLogGroups(_ context.Context, in *DescribeLogGroupsInpu
 	if in.LogGroupIdentifiers != nil && (in.LogGroupNamePrefix != nil || in.LogGroupNamePattern != nil) {
 		return nil, invalidParameter("LogGroup identifiers and LogGroup name prefix or pattern are mutually exclusive parameters.")
 	}
-	limit, err := limitParam(in.Limit, 50)
+	limit, err := groupPages.Size(in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -191,14 +193,14 @@ func (s *Service) DescribeLogGroups(_ context.Context, in *DescribeLogGroupsInpu
 		out = append(out, s.groupView(g))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].LogGroupName < out[j].LogGroupName })
-	page, next, err := pageOf(out, in.NextToken, limit)
+	page, next, err := shape.Page(groupPages, out, aws.ToString(in.NextToken), limit)
 	if err != nil {
 		return nil, err
 	}
 	if page == nil {
 		page = []LogGroup{}
 	}
-	return &DescribeLogGroupsOutput{LogGroups: page, NextToken: next}, nil
+	return &DescribeLogGroupsOutput{LogGroups: page, NextToken: shape.OrNil(next)}, nil
 }
 
 // PutRetentionPolicyInput is the PutRetentionPolicy request.
@@ -240,7 +242,7 @@ type PutLogGroupDeletionProtectionInput struct {
 // PutLogGroupDeletionProtection turns deletion protection on or off.
 func (s *Service) PutLogGroupDeletionProtection(_ context.Context, in *PutLogGroupDeletionProtectionInput) (*struct{}, error) {
 	if in.DeletionProtectionEnabled == nil {
-		return nil, constraintError("null", "deletionProtectionEnabled", "Member must not be null")
+		return nil, nullError("deletionProtectionEnabled")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

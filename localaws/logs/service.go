@@ -4,16 +4,15 @@
 package logs
 
 import (
-	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // Service holds every log group of the account and region localaws serves.
@@ -79,37 +78,39 @@ func invalidParameter(format string, args ...any) *protocol.Error {
 	return protocol.Errorf(http.StatusBadRequest, "InvalidParameterException", format, args...)
 }
 
-func constraintError(value any, member, constraint string) *protocol.Error {
-	return invalidParameter("1 validation error detected: Value '%v' at '%s' failed to satisfy constraint: %s",
-		value, member, constraint)
+func constraintError(value any, member, constraint string) error {
+	return shape.ConstraintError(invalidParameter, value, member, constraint)
+}
+
+func nullError(member string) error {
+	var v shape.Violations
+	v.Null(member)
+	return v.Err(invalidParameter)
 }
 
 var (
-	groupNamePattern  = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]+$`)
-	streamNamePattern = regexp.MustCompile(`^[^:*]*$`)
+	groupNamePattern  = shape.Anchored(`[\.\-_/#A-Za-z0-9]+`)
+	streamNamePattern = shape.Anchored(`[^:*]*`)
 )
 
-func validateName(name, member string, pattern *regexp.Regexp, patternText string) error {
-	switch {
-	case name == "":
-		return constraintError(name, member, "Member must have length greater than or equal to 1")
-	case len(name) > 512:
-		return constraintError(name, member, "Member must have length less than or equal to 512")
-	case !pattern.MatchString(name):
-		return constraintError(name, member, "Member must satisfy regular expression pattern: "+patternText)
+func validateName(name, member string, pattern *regexp.Regexp) error {
+	var v shape.Violations
+	v.Length(member, name, 1, 512)
+	if v.Len() == 0 {
+		v.Pattern(member, name, pattern)
 	}
-	return nil
+	return v.Err(invalidParameter)
 }
 
 func validateGroupName(name string) error {
 	if strings.HasPrefix(name, "aws/") {
 		return invalidParameter("Log group names can't start with the string aws/: %s", name)
 	}
-	return validateName(name, "logGroupName", groupNamePattern, `[\.\-_/#A-Za-z0-9]+`)
+	return validateName(name, "logGroupName", groupNamePattern)
 }
 
 func validateStreamName(name string) error {
-	return validateName(name, "logStreamName", streamNamePattern, `[^:*]*`)
+	return validateName(name, "logStreamName", streamNamePattern)
 }
 
 // groupARN is the log group ARN without the ":*" suffix (logGroupArn, and what the
@@ -121,11 +122,12 @@ func (s *Service) groupARN(name string) string {
 // groupNameFromARN returns the log group named by an ARN of this account and region,
 // with or without the ":*" suffix.
 func (s *Service) groupNameFromARN(arn string) (string, bool) {
-	prefix := s.env.ARN("logs", s.env.Region, "log-group:")
-	if !strings.HasPrefix(arn, prefix) {
+	resource, ok := shape.ResourceIn(arn, "logs", s.env.Region, s.env.Account)
+	name, isGroup := strings.CutPrefix(resource, "log-group:")
+	if !ok || !isGroup {
 		return "", false
 	}
-	return strings.TrimSuffix(arn[len(prefix):], ":*"), true
+	return strings.TrimSuffix(name, ":*"), true
 }
 
 // group returns a log group by name; the caller holds s.mu.
@@ -164,37 +166,17 @@ func (s *Service) groupByIdentifier(id string) (*logGroup, error) {
 	return s.group(id)
 }
 
-// limitParam checks an optional page size against [1, max] and applies the default.
-func limitParam(limit *int32, max int) (int, error) {
-	if limit == nil {
-		return max, nil
-	}
-	switch {
-	case *limit < 1:
-		return 0, constraintError(*limit, "limit", "Member must have value greater than or equal to 1")
-	case int(*limit) > max:
-		return 0, constraintError(*limit, "limit", fmt.Sprintf("Member must have value less than or equal to %d", max))
-	}
-	return int(*limit), nil
-}
+// groupPages and streamPages page DescribeLogGroups and DescribeLogStreams; eventLimit
+// checks the page size of the event reads, whose tokens are positions in a stream.
+var (
+	groupPages  = pager(50)
+	streamPages = pager(50)
+	eventLimit  = pager(maxReadEvents)
+)
 
-// pageOf applies an offset nextToken and a page size to a sorted list. The token is
-// opaque to callers, as in the service.
-func pageOf[T any](items []T, token *string, limit int) ([]T, *string, error) {
-	start := 0
-	if token != nil {
-		n, err := strconv.Atoi(*token)
-		if err != nil || n < 0 || n > len(items) {
-			return nil, nil, invalidParameter("The specified nextToken is invalid.")
-		}
-		start = n
-	}
-	end := min(start+limit, len(items))
-	if end == len(items) {
-		return items[start:end], nil, nil
-	}
-	next := strconv.Itoa(end)
-	return items[start:end], &next, nil
+func pager(size int) shape.Pager {
+	return shape.Pager{SizeMember: "limit", DefaultSize: size, MaxSize: size, Invalid: invalidParameter,
+		BadToken: func(string) error { return invalidParameter("The specified nextToken is invalid.") }}
 }
 
 // day is a retention unit.

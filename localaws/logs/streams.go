@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // logStream holds its events sorted by (timestamp, ingestion sequence).
@@ -157,7 +160,7 @@ func (s *Service) DescribeLogStreams(_ context.Context, in *DescribeLogStreamsIn
 	if byTime && in.LogStreamNamePrefix != nil {
 		return nil, invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.")
 	}
-	limit, err := limitParam(in.Limit, 50)
+	limit, err := streamPages.Size(in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +193,11 @@ func (s *Service) DescribeLogStreams(_ context.Context, in *DescribeLogStreamsIn
 			out[i], out[j] = out[j], out[i]
 		}
 	}
-	page, next, err := pageOf(out, in.NextToken, limit)
+	page, next, err := shape.Page(streamPages, out, aws.ToString(in.NextToken), limit)
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeLogStreamsOutput{LogStreams: page, NextToken: next}, nil
+	return &DescribeLogStreamsOutput{LogStreams: page, NextToken: shape.OrNil(next)}, nil
 }
 
 // PutLogEvents limits, from the service's documentation.
@@ -325,11 +328,11 @@ func validateBatch(events []InputLogEvent) error {
 		member := fmt.Sprintf("logEvents.%d.member", i+1)
 		switch {
 		case e.Timestamp == nil:
-			return constraintError("null", member+".timestamp", "Member must not be null")
+			return nullError(member + ".timestamp")
 		case *e.Timestamp < 0:
 			return constraintError(*e.Timestamp, member+".timestamp", "Member must have value greater than or equal to 0")
 		case e.Message == nil:
-			return constraintError("null", member+".message", "Member must not be null")
+			return nullError(member + ".message")
 		case *e.Message == "":
 			return constraintError("", member+".message", "Member must have length greater than or equal to 1")
 		}

@@ -3,45 +3,31 @@ package logs
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
-// maxTags is the service's limit of tags per log group.
-const maxTags = 50
-
-var (
-	tagKeyPattern   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
-	tagValuePattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-)
-
-// mergeTags validates tags and adds them to dst, changing nothing on error. tooMany
-// builds the error for exceeding the quota, which differs between operations.
-func mergeTags(dst, add map[string]string, tooMany func(string, ...any) *protocol.Error) error {
-	n := len(dst)
-	for k, v := range add {
-		switch {
-		case utf8.RuneCountInString(k) > 128 || !tagKeyPattern.MatchString(k):
-			return invalidParameter("Invalid tag key: %q", k)
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			return invalidParameter("Tag keys beginning with 'aws:' are reserved: %q", k)
-		case utf8.RuneCountInString(v) > 256 || !tagValuePattern.MatchString(v):
-			return invalidParameter("Invalid tag value for key %q", k)
+// tagging is CloudWatch Logs' tag rules and words. tooMany builds the error for
+// exceeding the limit, which differs between operations.
+func tagging(tooMany shape.ErrorFunc) shape.Tagging {
+	return shape.Tagging{Charset: true, ReserveAWSPrefix: true, Err: func(e shape.TagError) error {
+		switch e.Fault {
+		case shape.TooManyTags:
+			return tooMany("A resource can have no more than %d tags.", shape.MaxTags)
+		case shape.TagKeyReserved:
+			return invalidParameter("Tag keys beginning with 'aws:' are reserved: %q", e.Tag.Key)
+		case shape.TagValueLength, shape.TagValueCharset:
+			return invalidParameter("Invalid tag value for key %q", e.Tag.Key)
 		}
-		if _, ok := dst[k]; !ok {
-			n++
-		}
-	}
-	if n > maxTags {
-		return tooMany("A resource can have no more than %d tags.", maxTags)
-	}
-	for k, v := range add {
-		dst[k] = v
-	}
-	return nil
+		return invalidParameter("Invalid tag key: %q", e.Tag.Key)
+	}}
+}
+
+// mergeTags validates tags and adds them to dst, changing nothing on error.
+func mergeTags(dst *shape.TagSet, add map[string]string, tooMany shape.ErrorFunc) error {
+	return tagging(tooMany).Merge(dst, shape.TagsOf(add))
 }
 
 func tooManyTags(format string, args ...any) *protocol.Error {
@@ -61,15 +47,6 @@ func (s *Service) groupByResourceARN(arn string) (*logGroup, error) {
 	return s.group(name)
 }
 
-// copyTags returns a copy that is safe to encode after the lock is released.
-func copyTags(tags map[string]string) map[string]string {
-	out := make(map[string]string, len(tags))
-	for k, v := range tags {
-		out[k] = v
-	}
-	return out
-}
-
 // TagResourceInput is the TagResource request.
 type TagResourceInput struct {
 	ResourceArn string            `json:"resourceArn"`
@@ -84,7 +61,7 @@ func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{
 	if err != nil {
 		return nil, err
 	}
-	return nil, mergeTags(g.tags, in.Tags, tooManyTags)
+	return nil, mergeTags(&g.tags, in.Tags, tooManyTags)
 }
 
 // UntagResourceInput is the UntagResource request.
@@ -101,9 +78,7 @@ func (s *Service) UntagResource(_ context.Context, in *UntagResourceInput) (*str
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range in.TagKeys {
-		delete(g.tags, k)
-	}
+	tagging(nil).Remove(&g.tags, in.TagKeys)
 	return nil, nil
 }
 
@@ -125,7 +100,7 @@ func (s *Service) ListTagsForResource(_ context.Context, in *ListTagsForResource
 	if err != nil {
 		return nil, err
 	}
-	return &TagsOutput{Tags: copyTags(g.tags)}, nil
+	return &TagsOutput{Tags: g.tags.Map()}, nil
 }
 
 // TagLogGroupInput is the deprecated TagLogGroup request.
@@ -137,7 +112,7 @@ type TagLogGroupInput struct {
 // TagLogGroup is the deprecated, name-based TagResource.
 func (s *Service) TagLogGroup(_ context.Context, in *TagLogGroupInput) (*struct{}, error) {
 	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		return mergeTags(g.tags, in.Tags, invalidParameter)
+		return mergeTags(&g.tags, in.Tags, invalidParameter)
 	})
 }
 
@@ -150,9 +125,7 @@ type UntagLogGroupInput struct {
 // UntagLogGroup is the deprecated, name-based UntagResource.
 func (s *Service) UntagLogGroup(_ context.Context, in *UntagLogGroupInput) (*struct{}, error) {
 	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		for _, k := range in.Tags {
-			delete(g.tags, k)
-		}
+		tagging(nil).Remove(&g.tags, in.Tags)
 		return nil
 	})
 }
@@ -166,7 +139,7 @@ type ListTagsLogGroupInput struct {
 func (s *Service) ListTagsLogGroup(_ context.Context, in *ListTagsLogGroupInput) (*TagsOutput, error) {
 	var out *TagsOutput
 	err := s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		out = &TagsOutput{Tags: copyTags(g.tags)}
+		out = &TagsOutput{Tags: g.tags.Map()}
 		return nil
 	})
 	return out, err

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // Queue attribute names.
@@ -147,7 +149,7 @@ func parseRedrivePolicy(v string) (*redrivePolicy, error) {
 		return nil, invalid("Invalid value for maxReceiveCount: " + count +
 			", valid values are from 1 to 1000 both inclusive.")
 	}
-	if _, _, ok := parseQueueARN(*raw.DeadLetterTargetArn); !ok {
+	if _, err := shape.ParseQueueARN(*raw.DeadLetterTargetArn); err != nil {
 		return nil, invalid("Invalid value for deadLetterTargetArn.")
 	}
 	return &redrivePolicy{deadLetterTargetArn: *raw.DeadLetterTargetArn, maxReceiveCount: n}, nil

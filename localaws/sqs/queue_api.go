@@ -5,11 +5,11 @@ import (
 	"encoding/base64"
 	"sort"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 const (
-	maxTagsPerQueue    = 50
 	maxListResults     = 1000
 	defaultListResults = 1000
 )
@@ -32,7 +32,8 @@ func (s *Service) CreateQueue(_ context.Context, in *createQueueInput) (*queueUR
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTags(in.Tags, in.QueueName); err != nil {
+	var tags shape.TagSet
+	if err := tagging(in.QueueName).Merge(&tags, shape.TagsOf(in.Tags)); err != nil {
 		return nil, err
 	}
 
@@ -53,11 +54,10 @@ func (s *Service) CreateQueue(_ context.Context, in *createQueueInput) (*queueUR
 	if err := s.checkRedriveTarget(attrs, fifo); err != nil {
 		return nil, err
 	}
-	q := newQueue(in.QueueName, s.queueURL(in.QueueName), s.queueARN(in.QueueName), fifo, now)
+	ref := s.queueRef(in.QueueName)
+	q := newQueue(in.QueueName, ref.URL(s.env.BaseURL()), ref.ARN(), fifo, now)
 	q.apply(attrs, now)
-	for k, v := range in.Tags {
-		q.tags[k] = v
-	}
+	q.tags = tags
 	s.queues[q.name] = q
 	delete(s.deleted, q.name)
 	return &queueURLOutput{QueueUrl: q.url}, nil
@@ -218,18 +218,7 @@ func (s *Service) TagQueue(_ context.Context, in *tagQueueInput) (*struct{}, err
 		if len(in.Tags) == 0 {
 			return nil, errMissingParameter("Tags")
 		}
-		merged := make(map[string]string, len(q.tags)+len(in.Tags))
-		for k, v := range q.tags {
-			merged[k] = v
-		}
-		for k, v := range in.Tags {
-			merged[k] = v
-		}
-		if err := checkTags(merged, q.url); err != nil {
-			return nil, err
-		}
-		q.tags = merged
-		return nil, nil
+		return nil, tagging(q.url).Merge(&q.tags, shape.TagsOf(in.Tags))
 	})
 }
 
@@ -239,9 +228,7 @@ func (s *Service) UntagQueue(_ context.Context, in *untagQueueInput) (*struct{},
 		if len(in.TagKeys) == 0 {
 			return nil, errMissingParameter("TagKeys")
 		}
-		for _, k := range in.TagKeys {
-			delete(q.tags, k)
-		}
+		tagging(q.url).Remove(&q.tags, in.TagKeys)
 		return nil, nil
 	})
 }
@@ -249,11 +236,7 @@ func (s *Service) UntagQueue(_ context.Context, in *untagQueueInput) (*struct{},
 // ListQueueTags returns the queue's tags.
 func (s *Service) ListQueueTags(_ context.Context, in *queueURLInput) (*listQueueTagsOutput, error) {
 	return inQueue(s, in.QueueUrl, func(q *queue) (*listQueueTagsOutput, error) {
-		tags := make(map[string]string, len(q.tags))
-		for k, v := range q.tags {
-			tags[k] = v
-		}
-		return &listQueueTagsOutput{Tags: tags}, nil
+		return &listQueueTagsOutput{Tags: q.tags.Map()}, nil
 	})
 }
 
@@ -270,18 +253,15 @@ func (s *Service) PurgeQueue(_ context.Context, in *queueURLInput) (*struct{}, e
 	})
 }
 
-// checkTags applies AWS's tag limits: 50 per queue, keys 1-128 and values 0-256 characters.
-func checkTags(tags map[string]string, queue string) error {
-	if len(tags) > maxTagsPerQueue {
-		return errTooManyTags(queue)
-	}
-	for k, v := range tags {
-		if n := utf8.RuneCountInString(k); n == 0 || n > 128 {
-			return errParamInvalid("Tag key", k, "Tag keys must be between 1 and 128 characters.")
+// tagging is SQS's words for broken tag rules; queue names the queue in them.
+func tagging(queue string) shape.Tagging {
+	return shape.Tagging{Err: func(e shape.TagError) error {
+		switch e.Fault {
+		case shape.TooManyTags:
+			return errTooManyTags(queue)
+		case shape.TagValueLength:
+			return errParamInvalid("Tag value", e.Tag.Value, "Tag values must be at most 256 characters.")
 		}
-		if utf8.RuneCountInString(v) > 256 {
-			return errParamInvalid("Tag value", v, "Tag values must be at most 256 characters.")
-		}
-	}
-	return nil
+		return errParamInvalid("Tag key", e.Tag.Key, "Tag keys must be between 1 and 128 characters.")
+	}}
 }

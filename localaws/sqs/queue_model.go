@@ -1,11 +1,11 @@
 package sqs
 
 import (
-	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 const (
@@ -28,7 +28,7 @@ type queue struct {
 	modified       time.Time
 	// attrs holds the settable attributes that have a value, canonicalised.
 	attrs map[string]string
-	tags  map[string]string
+	tags  shape.TagSet
 
 	// Parsed copies of the attributes the data plane reads on every call.
 	delay, maxSize, visibility, wait int
@@ -63,7 +63,7 @@ type attemptRecord struct {
 
 func newQueue(name, url, arn string, fifo bool, now time.Time) *queue {
 	q := &queue{name: name, url: url, arn: arn, fifo: fifo, created: now, modified: now,
-		tags: map[string]string{}, byID: map[string]*message{}, dedup: map[string]dedupRecord{},
+		byID: map[string]*message{}, dedup: map[string]dedupRecord{},
 		attempts: map[string]attemptRecord{}, ready: make(chan struct{}),
 		attrs: map[string]string{
 			attrDelaySeconds:       "0",
@@ -275,26 +275,4 @@ func (q *queue) nextVisible(now time.Time) time.Time {
 		}
 	}
 	return next
-}
-
-// parseQueueURL returns the account and name of /<account>/<name>, whatever the host.
-func parseQueueURL(raw string) (account, name string, ok bool) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", "", false
-	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
-		return "", "", false
-	}
-	return parts[0], parts[1], true
-}
-
-// parseQueueARN splits arn:aws:sqs:<region>:<account>:<name>.
-func parseQueueARN(arn string) (account, name string, ok bool) {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[5] == "" {
-		return "", "", false
-	}
-	return parts[4], parts[5], true
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // Service holds every queue. One mutex guards all of them: operations are short, and
@@ -67,13 +68,9 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// queueURL is <BaseURL>/<account>/<name>: the provider parses exactly that path.
-func (s *Service) queueURL(name string) string {
-	return s.env.BaseURL() + "/" + s.env.Account + "/" + name
-}
-
-func (s *Service) queueARN(name string) string {
-	return s.env.ARN("sqs", s.env.Region, name)
+// queueRef is the queue of this account and region with the given name.
+func (s *Service) queueRef(name string) shape.Queue {
+	return shape.Queue{Partition: core.Partition, Region: s.env.Region, Account: s.env.Account, Name: name}
 }
 
 // lookup resolves a QueueUrl with any host. The caller holds s.mu.
@@ -81,7 +78,7 @@ func (s *Service) lookup(queueURL string) (*queue, error) {
 	if queueURL == "" {
 		return nil, errMissingParameter("QueueUrl")
 	}
-	account, name, ok := parseQueueURL(queueURL)
+	account, name, ok := shape.ParseQueueURL(queueURL)
 	if !ok {
 		return nil, errInvalidAddress(queueURL)
 	}
@@ -97,11 +94,11 @@ func (s *Service) lookup(queueURL string) (*queue, error) {
 
 // byARN finds a queue of this account and region by ARN. The caller holds s.mu.
 func (s *Service) byARN(arn string) *queue {
-	_, name, ok := parseQueueARN(arn)
-	if !ok {
+	ref, err := shape.ParseQueueARN(arn)
+	if err != nil {
 		return nil
 	}
-	if q := s.queues[name]; q != nil && q.arn == arn {
+	if q := s.queues[ref.Name]; q != nil && q.arn == arn {
 		return q
 	}
 	return nil
