@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // CreateEventBusInput is the CreateEventBus request.
@@ -63,8 +64,8 @@ func (s *Service) CreateEventBus(_ context.Context, in *CreateEventBusInput) (*C
 	if err := validateBusSettings(in.Description, in.DeadLetterConfig); err != nil {
 		return nil, err
 	}
-	tags, err := tagMap(in.Tags)
-	if err != nil {
+	var tags shape.TagSet
+	if err := mergeTags(&tags, in.Tags); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -86,7 +87,7 @@ func validateBusSettings(description *string, dlq *DeadLetterConfig) error {
 		return err
 	}
 	if dlq != nil && dlq.Arn != nil {
-		if _, err := parseQueueARN(*dlq.Arn); err != nil {
+		if _, err := shape.ParseQueueARN(*dlq.Arn); err != nil {
 			return protocol.Validation("Parameter DeadLetterConfig.Arn is not valid. Reason: %v", err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // SQSSender is the part of the SQS client that deliveries use.
@@ -140,12 +141,12 @@ func (s *Service) send(d delivery, payload []byte) *failure {
 	arn := d.target.Arn
 	switch {
 	case strings.HasPrefix(arn, "arn:aws:sqs:"):
-		q, err := parseQueueARN(arn)
+		q, err := shape.ParseQueueARN(arn)
 		if err != nil {
 			return &failure{code: "INVALID_PARAMETER", message: err.Error()}
 		}
-		in := &sqs.SendMessageInput{QueueUrl: aws.String(s.queueURL(q)), MessageBody: aws.String(string(payload))}
-		if strings.HasSuffix(q.name, ".fifo") {
+		in := &sqs.SendMessageInput{QueueUrl: aws.String(q.URL(s.env.BaseURL())), MessageBody: aws.String(string(payload))}
+		if q.FIFO() {
 			if p := d.target.SqsParameters; p != nil {
 				in.MessageGroupId = p.MessageGroupId
 			}
@@ -203,7 +204,7 @@ func (s *Service) deadLetter(d delivery, f failure, retries int, exhausted strin
 		log.Warn("eventbridge: delivery failed, event dropped (the target has no dead-letter queue)")
 		return
 	}
-	q, err := parseQueueARN(*dlq.Arn)
+	q, err := shape.ParseQueueARN(*dlq.Arn)
 	if err != nil {
 		log.Warn("eventbridge: delivery failed, dead-letter queue ARN is not valid", "dlq", *dlq.Arn)
 		return
@@ -224,7 +225,7 @@ func (s *Service) deadLetter(d delivery, f failure, retries int, exhausted strin
 	ctx, cancel := context.WithTimeout(s.ctx, callTimeout)
 	defer cancel()
 	// The target's retries are spent and nobody retries the DLQ send, so it retries itself.
-	_, err = s.sqsClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.queueURL(q)),
+	_, err = s.sqsClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL(s.env.BaseURL())),
 		MessageBody: aws.String(string(d.event)), MessageAttributes: attrs},
 		func(o *sqs.Options) { o.RetryMaxAttempts = core.DeliveryAttempts })
 	if err != nil {
@@ -240,25 +241,6 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-// queueRef is a queue named by its ARN.
-type queueRef struct {
-	region, account, name string
-}
-
-func parseQueueARN(arn string) (queueRef, error) {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[3] == "" || parts[4] == "" ||
-		parts[5] == "" {
-		return queueRef{}, fmt.Errorf("%s is not an SQS queue ARN", arn)
-	}
-	return queueRef{region: parts[3], account: parts[4], name: parts[5]}, nil
-}
-
-// queueURL is the URL localaws's SQS serves the queue at.
-func (s *Service) queueURL(q queueRef) string {
-	return s.env.BaseURL() + "/" + q.account + "/" + q.name
 }
 
 // sqsClient and lambdaClient are built on first use: the server's URL is known

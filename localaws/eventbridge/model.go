@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge/pattern"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // bus is an event bus and the rules attached to it.
@@ -16,7 +17,7 @@ type bus struct {
 	logConfig        *LogConfig
 	created          time.Time
 	modified         time.Time
-	tags             map[string]string
+	tags             shape.TagSet
 	rules            map[string]*rule
 }
 
@@ -30,7 +31,7 @@ type rule struct {
 	state              string
 	description        *string
 	roleArn            *string
-	tags               map[string]string
+	tags               shape.TagSet
 	targets            []*target
 }
 

@@ -94,7 +94,7 @@ func (s *Service) PutRule(_ context.Context, in *PutRuleInput) (*PutRuleOutput, 
 			return nil, err
 		}
 	}
-	tags, err := tagMap(in.Tags)
+	add, err := tagList(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -106,14 +106,14 @@ func (s *Service) PutRule(_ context.Context, in *PutRuleInput) (*PutRuleOutput, 
 	}
 	r, ok := b.rules[*in.Name]
 	if !ok {
-		r = &rule{name: *in.Name, arn: s.ruleARN(busName, *in.Name), busName: busName, tags: map[string]string{}}
+		r = &rule{name: *in.Name, arn: s.ruleARN(busName, *in.Name), busName: busName}
 		b.rules[r.name] = r
+	}
+	if err := tagging.Merge(&r.tags, add); err != nil {
+		return nil, err
 	}
 	r.eventPattern, r.compiled, r.scheduleExpression = in.EventPattern, compiled, in.ScheduleExpression
 	r.state, r.description, r.roleArn = state, in.Description, in.RoleArn
-	for k, v := range tags {
-		r.tags[k] = v
-	}
 	return &PutRuleOutput{RuleArn: r.arn}, nil
 }
 

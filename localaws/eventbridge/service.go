@@ -2,15 +2,14 @@ package eventbridge
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // DefaultBus is the bus every account has and that cannot be deleted.
@@ -44,7 +43,7 @@ func New(env *core.Env) *Service {
 	s := &Service{env: env, buses: map[string]*bus{}, Backoff: DefaultBackoff, ctx: ctx, cancel: cancel}
 	now := env.Clock.Now()
 	s.buses[DefaultBus] = &bus{name: DefaultBus, arn: s.busARN(DefaultBus), created: now, modified: now,
-		tags: map[string]string{}, rules: map[string]*rule{}}
+		rules: map[string]*rule{}}
 	s.JSONService = protocol.JSONService{Name: "events", TargetPrefix: "AWSEvents", Version: "1.1",
 		Ops: map[string]protocol.JSONOp{
 			"CreateEventBus":        protocol.Op(s.CreateEventBus),
@@ -87,6 +86,11 @@ func (s *Service) Close() error {
 	return nil
 }
 
+// ownResource returns the resource of an ARN of this service, account and region.
+func (s *Service) ownResource(arn string) (string, bool) {
+	return shape.ResourceIn(arn, "events", s.env.Region, s.env.Account)
+}
+
 func (s *Service) busARN(name string) string {
 	return s.env.ARN("events", s.env.Region, "event-bus/"+name)
 }
@@ -115,11 +119,12 @@ func (s *Service) busName(field string, v *string) (string, error) {
 	}
 	name := *v
 	if strings.HasPrefix(name, "arn:") {
-		prefix := fmt.Sprintf("arn:%s:events:%s:%s:event-bus/", core.Partition, s.env.Region, s.env.Account)
-		if !strings.HasPrefix(name, prefix) {
+		resource, _ := s.ownResource(name)
+		busName, ok := strings.CutPrefix(resource, "event-bus/")
+		if !ok {
 			return "", protocol.NotFound("ResourceNotFoundException", "Event bus %s does not exist.", name)
 		}
-		name = strings.TrimPrefix(name, prefix)
+		name = busName
 	}
 	return name, nil
 }
@@ -186,36 +191,36 @@ func listPage[T any](s *Service, token *string, limit *int32, collect func() ([]
 	if err != nil {
 		return nil, nil, err
 	}
-	items, next, err := page(all, token, limit)
-	return nonNil(items), next, err
+	size, err := pages.Size(limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next, err := shape.Page(pages, all, aws.ToString(token), size)
+	return nonNil(items), shape.OrNil(next), err
 }
 
 // validation is AWS's request-validation message for one member.
 func validation(value, field, reason string) error {
-	return protocol.Validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s",
-		value, field, reason)
+	return shape.ConstraintError(protocol.Validation, value, field, reason)
 }
 
 func required(field string, v *string) error {
-	if v == nil {
-		return protocol.Validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: "+
-			"Member must not be null", field)
+	if v != nil {
+		return nil
 	}
-	return nil
+	var errs shape.Violations
+	errs.Null(field)
+	return errs.Err(protocol.Validation)
 }
 
 // constraint checks a string member's length and, when re is set, its pattern.
 func constraint(field, v string, re *regexp.Regexp, minLen, maxLen int) error {
-	switch {
-	case len(v) < minLen:
-		return validation(v, field, fmt.Sprintf("Member must have length greater than or equal to %d", minLen))
-	case maxLen > 0 && len(v) > maxLen:
-		return validation(v, field, fmt.Sprintf("Member must have length less than or equal to %d", maxLen))
-	case re != nil && !re.MatchString(v):
-		return validation(v, field, "Member must satisfy regular expression pattern: "+
-			strings.TrimSuffix(strings.TrimPrefix(re.String(), "^"), "$"))
+	var errs shape.Violations
+	errs.Length(field, v, minLen, maxLen)
+	if re != nil && errs.Len() == 0 {
+		errs.Pattern(field, v, re)
 	}
-	return nil
+	return errs.Err(protocol.Validation)
 }
 
 func optionalMax(field string, v *string, maxLen int) error {
@@ -225,31 +230,6 @@ func optionalMax(field string, v *string, maxLen int) error {
 	return constraint(field, *v, nil, 0, maxLen)
 }
 
-// page slices items for the List* operations. The token is the opaque offset of the
-// next page; AWS's tokens are opaque too.
-func page[T any](items []T, token *string, limit *int32) ([]T, *string, error) {
-	start := 0
-	if token != nil && *token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(*token)
-		n, convErr := strconv.Atoi(string(raw))
-		if err != nil || convErr != nil || n < 0 || n > len(items) {
-			return nil, nil, protocol.Validation("The NextToken provided is invalid.")
-		}
-		start = n
-	}
-	size := 100
-	if limit != nil {
-		if *limit < 1 || *limit > 100 {
-			return nil, nil, validation(strconv.Itoa(int(*limit)), "limit",
-				"Member must have value between 1 and 100")
-		}
-		size = int(*limit)
-	}
-	end := min(start+size, len(items))
-	var next *string
-	if end < len(items) {
-		t := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
-		next = &t
-	}
-	return items[start:end], next, nil
-}
+// pages cuts the List* operations' results into pages.
+var pages = shape.Pager{SizeMember: "limit", DefaultSize: 100, MaxSize: 100, Invalid: protocol.Validation,
+	BadToken: func(string) error { return protocol.Validation("The NextToken provided is invalid.") }}

@@ -5,46 +5,56 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
-const maxTags = 50
+// tagging is EventBridge's words for broken tag rules.
+var tagging = shape.Tagging{Err: func(e shape.TagError) error {
+	var errs shape.Violations
+	switch e.Fault {
+	case shape.TagKeyDuplicate:
+		return protocol.Validation("Invalid parameter: Duplicated keys are not allowed.")
+	case shape.TooManyTags:
+		return protocol.Validation("Tags can't exceed %d.", shape.MaxTags)
+	case shape.TagValueLength:
+		errs.Length(fmt.Sprintf("tags.%d.member.value", e.Index+1), e.Tag.Value, 0, shape.MaxTagValueLen)
+	default:
+		errs.Length(fmt.Sprintf("tags.%d.member.key", e.Index+1), e.Tag.Key, 1, shape.MaxTagKeyLen)
+	}
+	return errs.Err(protocol.Validation)
+}}
 
-// tagMap validates tags as AWS does and returns them as a map.
-func tagMap(tags []Tag) (map[string]string, error) {
-	m := make(map[string]string, len(tags))
+// tagList reads the tags of a request, each of which must have a key and a value.
+func tagList(tags []Tag) ([]shape.Tag, error) {
+	out := make([]shape.Tag, len(tags))
 	for i, t := range tags {
-		if t.Key == nil {
-			return nil, required(fmt.Sprintf("tags.%d.member.key", i+1), nil)
-		}
-		if t.Value == nil {
-			return nil, required(fmt.Sprintf("tags.%d.member.value", i+1), nil)
-		}
-		if err := constraint(fmt.Sprintf("tags.%d.member.key", i+1), *t.Key, nil, 1, 128); err != nil {
+		if err := required(fmt.Sprintf("tags.%d.member.key", i+1), t.Key); err != nil {
 			return nil, err
 		}
-		if err := constraint(fmt.Sprintf("tags.%d.member.value", i+1), *t.Value, nil, 0, 256); err != nil {
+		if err := required(fmt.Sprintf("tags.%d.member.value", i+1), t.Value); err != nil {
 			return nil, err
 		}
-		if _, dup := m[*t.Key]; dup {
-			return nil, protocol.Validation("Invalid parameter: Duplicated keys are not allowed.")
-		}
-		m[*t.Key] = *t.Value
+		out[i] = shape.Tag{Key: *t.Key, Value: *t.Value}
 	}
-	if len(m) > maxTags {
-		return nil, protocol.Validation("Tags can't exceed %d.", maxTags)
+	return out, nil
+}
+
+// mergeTags checks the tags of a request and adds them to set.
+func mergeTags(set *shape.TagSet, tags []Tag) error {
+	add, err := tagList(tags)
+	if err != nil {
+		return err
 	}
-	return m, nil
+	return tagging.Merge(set, add)
 }
 
 // tagsOf finds the tags of a bus or rule ARN; s.mu must be held.
-func (s *Service) tagsOf(arn *string) (map[string]string, error) {
+func (s *Service) tagsOf(arn *string) (*shape.TagSet, error) {
 	if err := required("resourceARN", arn); err != nil {
 		return nil, err
 	}
-	prefix := fmt.Sprintf("arn:%s:events:%s:%s:", core.Partition, s.env.Region, s.env.Account)
-	resource, ok := strings.CutPrefix(*arn, prefix)
+	resource, ok := s.ownResource(*arn)
 	if !ok {
 		return nil, protocol.NotFound("ResourceNotFoundException", "Resource %s does not exist.", *arn)
 	}
@@ -53,7 +63,7 @@ func (s *Service) tagsOf(arn *string) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.tags, nil
+		return &b.tags, nil
 	}
 	if path, ok := strings.CutPrefix(resource, "rule/"); ok {
 		busName, ruleName := DefaultBus, path
@@ -64,7 +74,7 @@ func (s *Service) tagsOf(arn *string) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		return r.tags, nil
+		return &r.tags, nil
 	}
 	return nil, protocol.NotFound("ResourceNotFoundException", "Resource %s does not exist.", *arn)
 }
@@ -77,7 +87,7 @@ type TagResourceInput struct {
 
 // TagResource adds or overwrites tags on a bus or rule.
 func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{}, error) {
-	add, err := tagMap(in.Tags)
+	add, err := tagList(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -87,19 +97,7 @@ func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{
 	if err != nil {
 		return nil, err
 	}
-	n := len(tags)
-	for k := range add {
-		if _, ok := tags[k]; !ok {
-			n++
-		}
-	}
-	if n > maxTags {
-		return nil, protocol.Validation("Tags can't exceed %d.", maxTags)
-	}
-	for k, v := range add {
-		tags[k] = v
-	}
-	return nil, nil
+	return nil, tagging.Merge(tags, add)
 }
 
 // UntagResourceInput is the UntagResource request.
@@ -116,9 +114,7 @@ func (s *Service) UntagResource(_ context.Context, in *UntagResourceInput) (*str
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range in.TagKeys {
-		delete(tags, k)
-	}
+	tagging.Remove(tags, in.TagKeys)
 	return nil, nil
 }
 
@@ -142,8 +138,8 @@ func (s *Service) ListTagsForResource(_ context.Context, in *ListTagsForResource
 		return nil, err
 	}
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
-	for _, k := range sortedNames(tags) {
-		out.Tags = append(out.Tags, Tag{Key: &k, Value: new(tags[k])})
+	for _, t := range tags.List() {
+		out.Tags = append(out.Tags, Tag{Key: &t.Key, Value: &t.Value})
 	}
 	return out, nil
 }

@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // maxTargetsPerRule is AWS's quota of targets per rule.
@@ -146,16 +146,16 @@ func parseTarget(raw json.RawMessage, n int) (*target, error) {
 		}
 	}
 	if d := t.DeadLetterConfig; d != nil && d.Arn != nil {
-		q, err := parseQueueARN(*d.Arn)
+		q, err := shape.ParseQueueARN(*d.Arn)
 		if err != nil {
 			return nil, protocol.Validation("Parameter DeadLetterConfig.Arn is not valid. Reason: %v", err)
 		}
-		if strings.HasSuffix(q.name, ".fifo") {
+		if q.FIFO() {
 			return nil, protocol.Validation("Parameter DeadLetterConfig.Arn is not valid. Reason: " +
 				"FIFO queues are not supported as dead-letter queues.")
 		}
 	}
-	if q, err := parseQueueARN(t.Arn); err == nil && strings.HasSuffix(q.name, ".fifo") &&
+	if q, err := shape.ParseQueueARN(t.Arn); err == nil && q.FIFO() &&
 		(t.SqsParameters == nil || t.SqsParameters.MessageGroupId == nil) {
 		return nil, protocol.Validation("Parameter(s) SqsParameters must be specified for target: %s.", t.ID)
 	}
