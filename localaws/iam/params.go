@@ -3,9 +3,10 @@ package iam
 import (
 	"net/url"
 	"regexp"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // param is one request parameter with the constraints of IAM's API model. IAM reports
@@ -22,7 +23,7 @@ func init() {
 	for _, p := range []param{roleNameParam, policyNameParam, pathParam, pathPrefixParam, descriptionParam,
 		policyDocumentParam, policyARNParam, versionIDParam, markerParam, tagKeyParam, tagValueParam} {
 		if p.pattern != "" {
-			patterns[p.pattern] = regexp.MustCompile(`^(?:` + p.pattern + `)$`)
+			patterns[p.pattern] = shape.Anchored(p.pattern)
 		}
 	}
 }
@@ -37,8 +38,8 @@ var (
 	policyARNParam      = param{name: "PolicyArn", min: 20, max: 2048}
 	versionIDParam      = param{name: "VersionId", pattern: `v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`}
 	markerParam         = param{name: "Marker", min: 1, max: 320, pattern: `[\x{20}-\x{FF}]+`}
-	tagKeyParam         = param{name: "Key", min: 1, max: 128, pattern: `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`}
-	tagValueParam       = param{name: "Value", max: 256, pattern: `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`}
+	tagKeyParam         = param{name: "Key", min: 1, max: shape.MaxTagKeyLen, pattern: shape.TagCharsetPattern + "+"}
+	tagValueParam       = param{name: "Value", max: shape.MaxTagValueLen, pattern: shape.TagCharsetPattern + "*"}
 )
 
 // member is the camelCase name IAM uses for a parameter in validation messages.
@@ -47,28 +48,30 @@ func (p param) member() string {
 	return string(unicode.ToLower(r)) + p.name[n:]
 }
 
-// check validates a value that is present.
+// check validates a value that is present, stopping at the first violation.
 func (p param) check(v string) error {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case n < p.min:
-		return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "+
-			"Member must have length greater than or equal to %d", v, p.member(), p.min)
-	case p.max > 0 && n > p.max:
-		return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "+
-			"Member must have length less than or equal to %d", v, p.member(), p.max)
-	case p.pattern != "" && !patterns[p.pattern].MatchString(v):
-		return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "+
-			"Member must satisfy regular expression pattern: %s", v, p.member(), p.pattern)
+	var errs shape.Violations
+	errs.Length(p.member(), v, p.min, p.max)
+	if p.pattern != "" && errs.Len() == 0 {
+		errs.Pattern(p.member(), v, patterns[p.pattern])
 	}
-	return nil
+	return errs.Err(validationError)
+}
+
+// null is the error for the parameter missing at member (its camelCase name when "").
+func (p param) null(member string) error {
+	if member == "" {
+		member = p.member()
+	}
+	var errs shape.Violations
+	errs.Null(member)
+	return errs.Err(validationError)
 }
 
 // required returns the parameter, which must be present and valid.
 func (p param) required(form url.Values) (string, error) {
 	if _, ok := form[p.name]; !ok {
-		return "", validationError("1 validation error detected: Value null at '%s' failed to satisfy constraint: "+
-			"Member must not be null", p.member())
+		return "", p.null("")
 	}
 	v := form.Get(p.name)
 	return v, p.check(v)
@@ -85,25 +88,7 @@ func (p param) optional(form url.Values, def string) (string, bool, error) {
 
 // intParam reads an optional integer parameter within [lo, hi].
 func intParam(form url.Values, name string, lo, hi, def int) (int, error) {
-	raw := form.Get(name)
-	if raw == "" {
-		return def, nil
-	}
-	member := param{name: name}.member()
-	n, err := strconv.Atoi(raw)
-	if err != nil {
-		return 0, validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "+
-			"Member must be an integer", raw, member)
-	}
-	if n < lo {
-		return 0, validationError("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: "+
-			"Member must have value greater than or equal to %d", n, member, lo)
-	}
-	if n > hi {
-		return 0, validationError("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: "+
-			"Member must have value less than or equal to %d", n, member, hi)
-	}
-	return n, nil
+	return shape.ParseInt(validationError, param{name: name}.member(), form.Get(name), lo, hi, def)
 }
 
 // Page is the pagination part of every IAM List* result.
@@ -112,28 +97,22 @@ type Page struct {
 	Marker      string `xml:"Marker,omitempty"`
 }
 
-// paginate applies Marker and MaxItems (default 100, at most 1000) to a sorted list. The
-// marker is the offset of the next item: opaque to callers, as in IAM.
+// pages applies Marker and MaxItems (default 100, at most 1000) to a sorted list.
+var pages = shape.Pager{SizeMember: "maxItems", DefaultSize: 100, MaxSize: 1000, Invalid: validationError,
+	BadToken: func(string) error { return validationError("Invalid Marker.") }}
+
+// paginate cuts the page that the request's Marker and MaxItems ask for.
 func paginate[T any](form url.Values, items []T) ([]T, Page, error) {
-	limit, err := intParam(form, "MaxItems", 1, 1000, 100)
+	limit, err := pages.ParseSize(form.Get("MaxItems"))
 	if err != nil {
 		return nil, Page{}, err
 	}
-	start := 0
-	if m, present, err := markerParam.optional(form, ""); err != nil {
+	marker, _, err := markerParam.optional(form, "")
+	if err != nil {
 		return nil, Page{}, err
-	} else if present {
-		start, err = strconv.Atoi(m)
-		if err != nil || start < 0 || start > len(items) {
-			return nil, Page{}, validationError("Invalid Marker.")
-		}
 	}
-	end := min(start+limit, len(items))
-	page := Page{IsTruncated: end < len(items)}
-	if page.IsTruncated {
-		page.Marker = strconv.Itoa(end)
-	}
-	return items[start:end], page, nil
+	items, next, err := shape.Page(pages, items, marker, limit)
+	return items, Page{IsTruncated: next != "", Marker: next}, err
 }
 
 // pageOf paginates a sorted list and wraps the page in its List* result.

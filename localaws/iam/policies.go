@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // Default IAM quotas on managed policies.
@@ -27,7 +29,7 @@ type managedPolicy struct {
 	versions            []*policyVersion // oldest first
 	nextVersion         int
 	defaultID           string
-	tags                tagSet
+	tags                shape.TagSet
 }
 
 type policyVersion struct {
@@ -212,7 +214,7 @@ func (s *Service) policyView(p *managedPolicy, full bool) Policy {
 	}
 	if full {
 		v.Description = p.description
-		v.Tags = p.tags.members()
+		v.Tags = tagMembers(&p.tags)
 	}
 	return v
 }
@@ -259,9 +261,9 @@ func (s *Service) CreatePolicy(_ context.Context, form url.Values) (any, error) 
 	now := s.now()
 	p := &managedPolicy{
 		name: name, path: path, id: uniqueID("ANPA"), arn: s.env.ARN("iam", "", "policy"+path+name),
-		description: desc, created: now, updated: now, tags: tagSet{},
+		description: desc, created: now, updated: now,
 	}
-	if err := p.tags.add(tags); err != nil {
+	if err := tagging.Merge(&p.tags, tags); err != nil {
 		return nil, err
 	}
 	p.addVersion(doc, now, true)
@@ -316,9 +318,10 @@ func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) 
 		return nil, err
 	}
 	scope := form.Get("Scope")
-	if scope != "" && scope != "All" && scope != "AWS" && scope != "Local" {
-		return nil, validationError("1 validation error detected: Value '%s' at 'scope' failed to satisfy "+
-			"constraint: Member must satisfy enum value set: [All, AWS, Local]", scope)
+	var errs shape.Violations
+	errs.Enum("scope", scope, "All", "AWS", "Local")
+	if err := errs.Err(validationError); err != nil {
+		return nil, err
 	}
 	onlyAttached := form.Get("OnlyAttached") == "true"
 	usageFilter := form.Get("PolicyUsageFilter")

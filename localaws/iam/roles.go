@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // role is one IAM role with its inline policies and managed policy attachments.
@@ -16,7 +18,7 @@ type role struct {
 	assumeRolePolicy    string
 	maxSessionDuration  int
 	boundary            string // permissions boundary policy ARN, or ""
-	tags                tagSet
+	tags                shape.TagSet
 	inline              map[string]inlinePolicy // by lower-case name
 	attached            []string                // managed policy ARNs, in attach order
 }
@@ -69,7 +71,7 @@ func (r *role) view(full bool) Role {
 		if r.boundary != "" {
 			v.PermissionsBoundary = &PermissionsBoundary{"PermissionsBoundaryPolicy", r.boundary}
 		}
-		v.Tags = r.tags.members()
+		v.Tags = tagMembers(&r.tags)
 		v.RoleLastUsed = &struct{}{}
 	}
 	return v
@@ -151,9 +153,9 @@ func (s *Service) CreateRole(_ context.Context, form url.Values) (any, error) {
 	r := &role{
 		name: name, path: path, id: uniqueID("AROA"), arn: s.env.ARN("iam", "", "role"+path+name),
 		description: desc, created: s.now(), assumeRolePolicy: doc, maxSessionDuration: maxSession,
-		tags: tagSet{}, inline: map[string]inlinePolicy{},
+		inline: map[string]inlinePolicy{},
 	}
-	if err := r.tags.add(tags); err != nil {
+	if err := tagging.Merge(&r.tags, tags); err != nil {
 		return nil, err
 	}
 

@@ -4,44 +4,37 @@ import (
 	"net/url"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
-// maxTags is IAM's limit of tags per role or policy.
-const maxTags = 50
-
 // Tag is one IAM tag, as it appears in requests and responses.
-type Tag struct {
-	Key   string `xml:"Key"`
-	Value string `xml:"Value"`
-}
+type Tag = shape.Tag
 
-// tagSet holds a resource's tags. IAM treats tag keys case-insensitively (one key per
-// spelling-insensitive name) but returns the spelling last written.
-type tagSet map[string]Tag
+// tagging is IAM's tag rules and words: keys and values in the tag character set, and
+// keys case-insensitive (one key per spelling-insensitive name), returned in the
+// spelling last written.
+var tagging = shape.Tagging{Charset: true, FoldCase: true, Err: func(e shape.TagError) error {
+	switch e.Fault {
+	case shape.TagKeyDuplicate:
+		return invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+	case shape.TooManyTags:
+		return limitExceeded("The number of tags has reached the maximum limit.")
+	case shape.TagValueLength, shape.TagValueCharset:
+		return tagValueParam.check(e.Tag.Value)
+	}
+	return tagKeyParam.check(e.Tag.Key)
+}}
 
 // tagsParam reads Tags.member.N.Key/Value, rejecting invalid and duplicate keys.
 func tagsParam(form url.Values) ([]Tag, error) {
 	var tags []Tag
-	seen := map[string]bool{}
 	for _, m := range protocol.Members(form, "Tags.member") {
-		t := Tag{Key: m["Key"], Value: m["Value"]}
 		if _, ok := m["Key"]; !ok {
-			return nil, validationError("1 validation error detected: Value null at 'tags.member.key' failed to " +
-				"satisfy constraint: Member must not be null")
+			return nil, tagKeyParam.null("tags.member.key")
 		}
-		if err := tagKeyParam.check(t.Key); err != nil {
-			return nil, err
-		}
-		if err := tagValueParam.check(t.Value); err != nil {
-			return nil, err
-		}
-		if seen[key(t.Key)] {
-			return nil, invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
-		}
-		seen[key(t.Key)] = true
-		tags = append(tags, t)
+		tags = append(tags, Tag{Key: m["Key"], Value: m["Value"]})
 	}
-	return tags, nil
+	return tags, tagging.Check(tags)
 }
 
 // tagKeysParam reads TagKeys.member.N.
@@ -56,34 +49,9 @@ func tagKeysParam(form url.Values) ([]string, error) {
 	return keys, nil
 }
 
-// add merges tags, failing without change when the result would exceed the quota.
-func (ts *tagSet) add(tags []Tag) error {
-	merged := tagSet{}
-	for k, t := range *ts {
-		merged[k] = t
-	}
-	for _, t := range tags {
-		merged[key(t.Key)] = t
-	}
-	if len(merged) > maxTags {
-		return limitExceeded("The number of tags has reached the maximum limit.")
-	}
-	*ts = merged
-	return nil
-}
-
-func (ts tagSet) remove(keys []string) {
-	for _, k := range keys {
-		delete(ts, key(k))
-	}
-}
-
-// list returns the tags sorted by key.
-func (ts tagSet) list() []Tag {
-	out := make([]Tag, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, t)
-	}
+// tagList returns a resource's tags in IAM's order.
+func tagList(ts *shape.TagSet) []Tag {
+	out := ts.List()
 	sortByName(out, func(t Tag) string { return t.Key })
 	return out
 }
@@ -94,12 +62,12 @@ type TagMembers struct {
 	Member []Tag `xml:"member"`
 }
 
-// members returns the tags for a Role or Policy element, or nil when there are none.
-func (ts tagSet) members() *TagMembers {
-	if len(ts) == 0 {
+// tagMembers returns the tags for a Role or Policy element, or nil when there are none.
+func tagMembers(ts *shape.TagSet) *TagMembers {
+	if ts.Len() == 0 {
 		return nil
 	}
-	return &TagMembers{Member: ts.list()}
+	return &TagMembers{Member: tagList(ts)}
 }
 
 // TagList is the ListRoleTags and ListPolicyTags result.
@@ -109,10 +77,10 @@ type TagList struct {
 }
 
 // tagged is a resource that carries tags: a role or a customer managed policy.
-type tagged interface{ tagging() *tagSet }
+type tagged interface{ tagSet() *shape.TagSet }
 
-func (r *role) tagging() *tagSet          { return &r.tags }
-func (p *managedPolicy) tagging() *tagSet { return &p.tags }
+func (r *role) tagSet() *shape.TagSet          { return &r.tags }
+func (p *managedPolicy) tagSet() *shape.TagSet { return &p.tags }
 
 // tagResource serves TagRole and TagPolicy for the resource that find reads from the form.
 func tagResource[T tagged](s *Service, form url.Values, find func(url.Values) (T, error)) (any, error) {
@@ -120,7 +88,7 @@ func tagResource[T tagged](s *Service, form url.Values, find func(url.Values) (T
 	if err != nil {
 		return nil, err
 	}
-	return locked(s, form, find, func(r T) (any, error) { return nil, r.tagging().add(tags) })
+	return locked(s, form, find, func(r T) (any, error) { return nil, tagging.Merge(r.tagSet(), tags) })
 }
 
 // untagResource serves UntagRole and UntagPolicy; unknown keys are ignored, as in IAM.
@@ -130,7 +98,7 @@ func untagResource[T tagged](s *Service, form url.Values, find func(url.Values) 
 		return nil, err
 	}
 	return locked(s, form, find, func(r T) (any, error) {
-		r.tagging().remove(keys)
+		tagging.Remove(r.tagSet(), keys)
 		return nil, nil
 	})
 }
@@ -138,6 +106,6 @@ func untagResource[T tagged](s *Service, form url.Values, find func(url.Values) 
 // listResourceTags serves ListRoleTags and ListPolicyTags.
 func listResourceTags[T tagged](s *Service, form url.Values, find func(url.Values) (T, error)) (any, error) {
 	return locked(s, form, find, func(r T) (any, error) {
-		return pageOf(form, r.tagging().list(), func(tags []Tag, p Page) any { return &TagList{Tags: tags, Page: p} })
+		return pageOf(form, tagList(r.tagSet()), func(tags []Tag, p Page) any { return &TagList{Tags: tags, Page: p} })
 	})
 }

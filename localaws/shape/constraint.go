@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -75,6 +76,21 @@ func (v *Violations) Err(newErr ErrorFunc) error {
 		return newErr("1 validation error detected: %s", v.list[0])
 	}
 	return newErr("%d validation errors detected: %s", len(v.list), strings.Join(v.list, "; "))
+}
+
+// ParseInt reads an optional integer member of a query or form request within
+// [lo, hi]; "" takes def.
+func ParseInt(newErr ErrorFunc, member, raw string, lo, hi, def int) (int, error) {
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, ConstraintError(newErr, raw, member, "Member must be a number")
+	}
+	var v Violations
+	v.Range(member, n, lo, hi)
+	return n, v.Err(newErr)
 }
 
 // ConstraintError is the service's error for one violation, for checks that stop at the first.

@@ -31,15 +31,7 @@ func (p Pager) Size(n *int32) (int, error) {
 
 // ParseSize reads a page size from a query or form parameter; "" takes the default.
 func (p Pager) ParseSize(raw string) (int, error) {
-	if raw == "" {
-		return p.DefaultSize, nil
-	}
-	n, err := strconv.ParseInt(raw, 10, 32)
-	if err != nil {
-		return 0, ConstraintError(p.Invalid, raw, p.SizeMember, "Member must be a number")
-	}
-	n32 := int32(n)
-	return p.Size(&n32)
+	return ParseInt(p.Invalid, p.SizeMember, raw, 1, p.MaxSize, p.DefaultSize)
 }
 
 // Page returns the page of at most size items that token starts (the first page for
