@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"sync"
 	"time"
@@ -138,13 +137,6 @@ func New(env *core.Env, opts ...Option) *Pool {
 // Faults is the fault injection applied to every invocation (see package faults).
 func (p *Pool) Faults() *faults.Set { return p.faults }
 
-// tenantPattern is AWS's rule for X-Amz-Tenant-Id.
-var tenantPattern = regexp.MustCompile(`^[a-zA-Z0-9._:/=+\-@ ]{1,256}$`)
-
-// ValidTenantID reports whether id satisfies AWS's TenantId rule (1-256 characters of
-// [a-zA-Z0-9._:/=+-@ ]).
-func ValidTenantID(id string) bool { return tenantPattern.MatchString(id) }
-
 // Invoke runs payload in an environment of fn for tenantID ("" for functions without
 // tenant isolation), starting one when none is idle. Errors the caller should return
 // to the client are *protocol.Error.
@@ -221,122 +213,6 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 			return Result{Payload: out.payload, FunctionError: "Unhandled", ExecutedVersion: fn.Version}, nil
 		}
 	}
-}
-
-func withDefaults(fn Function) Function {
-	if fn.Version == "" {
-		fn.Version = "$LATEST"
-	}
-	if fn.Timeout <= 0 {
-		fn.Timeout = 3 * time.Second
-	}
-	if fn.MemoryMB <= 0 {
-		fn.MemoryMB = 128
-	}
-	if fn.Architecture == "" {
-		fn.Architecture = "x86_64"
-	}
-	if fn.LogGroup == "" {
-		fn.LogGroup = "/aws/lambda/" + fn.Name
-	}
-	return fn
-}
-
-func supportedRuntime(r string) bool {
-	switch r {
-	case "provided.al2023", "provided.al2", "provided":
-		return true
-	}
-	return false
-}
-
-// checkTenant applies Lambda's tenancy rules; the control plane checks them too, but
-// the pool must never key an isolated function's environment without a tenant.
-func checkTenant(fn Function, tenantID string) error {
-	switch {
-	case fn.PerTenant && tenantID == "":
-		return invalidParameter("The invoked function is enabled with tenancy configuration. " +
-			"Add a valid tenant ID in your request and try again.")
-	case !fn.PerTenant && tenantID != "":
-		return invalidParameter("The invoked function is not enabled with tenancy configuration. " +
-			"Remove the tenant ID from your request and try again.")
-	case tenantID != "" && !ValidTenantID(tenantID):
-		return invalidParameter("1 validation error detected: Value at 'tenantId' failed to satisfy constraint: " +
-			"Member must satisfy regular expression pattern: [a-zA-Z0-9\\._:\\/=+\\-@ ]+ and length 1-256")
-	}
-	return nil
-}
-
-func invalidParameter(msg string) error {
-	return &protocol.Error{Code: "InvalidParameterValueException", HTTPStatus: http.StatusBadRequest, Message: msg}
-}
-
-func throttled(reason string) error {
-	return &protocol.Error{Code: "TooManyRequestsException", HTTPStatus: http.StatusTooManyRequests,
-		Message: "Rate Exceeded.", Fields: map[string]string{"Reason": reason}}
-}
-
-func shuttingDown() error {
-	return &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusServiceUnavailable, Type: "Service",
-		Message: "localaws is shutting down"}
-}
-
-// admit counts an invocation against the function's reserved concurrency and the
-// account's limit, as Lambda throttles before it looks for an environment.
-func (p *Pool) admit(fn Function) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch {
-	case p.closed:
-		return shuttingDown()
-	case fn.ReservedConcurrency >= 0 && p.inflightByFunc[fn.Name] >= fn.ReservedConcurrency:
-		return throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
-	case p.inflight >= p.maxConcurrency:
-		return throttled("ConcurrentInvocationLimitExceeded")
-	}
-	p.inflight++
-	p.inflightByFunc[fn.Name]++
-	return nil
-}
-
-func (p *Pool) leave(fn Function) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.inflight--
-	if p.inflightByFunc[fn.Name]--; p.inflightByFunc[fn.Name] <= 0 {
-		delete(p.inflightByFunc, fn.Name)
-	}
-}
-
-// take returns an idle environment of key, or starts a new one; either is busy on return.
-func (p *Pool) take(key poolKey, fn Function, code *codeEntry) (e *environment, cold bool, err error) {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, false, shuttingDown()
-	}
-	if stack := p.idle[key]; len(stack) > 0 {
-		// The most recently used environment is the warmest.
-		e = stack[len(stack)-1]
-		p.setIdleLocked(key, stack[:len(stack)-1])
-		e.state = stateBusy
-		p.mu.Unlock()
-		return e, false, nil
-	}
-	p.mu.Unlock()
-	e = p.newEnvironment(key, fn, code)
-	if err := p.spawn(e); err != nil {
-		return nil, false, err
-	}
-	return e, true, nil
-}
-
-func (p *Pool) setIdleLocked(key poolKey, stack []*environment) {
-	if len(stack) == 0 {
-		delete(p.idle, key)
-		return
-	}
-	p.idle[key] = stack
 }
 
 // dispatch hands inv to e. The runtime picks it up on its next /next call.
@@ -454,28 +330,6 @@ func (p *Pool) answered(e *environment, inv *invocation, out outcome, cold bool)
 	return res
 }
 
-// release makes e available again after an answered invocation, unless it must go.
-func (p *Pool) release(e *environment, out outcome) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e.invocations++
-	e.lastUsed = p.env.Clock.Now()
-	if p.closed || e.draining || e.state == stateDead || out.fatal {
-		p.killLocked(e)
-		return
-	}
-	e.state = stateIdle
-	p.idle[e.key] = append(p.idle[e.key], e)
-}
-
-// discard stops e for good (timeout, init error); it never serves again.
-func (p *Pool) discard(e *environment) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e.invocations++
-	p.killLocked(e)
-}
-
 func (p *Pool) isClosed() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -511,43 +365,6 @@ func (p *Pool) Environments() []EnvironmentInfo {
 		return a.EnvironmentID < b.EnvironmentID
 	})
 	return rows
-}
-
-// Drain stops every environment of the function (on delete or code/config update).
-// Idle environments stop now; busy ones finish their invocation first, as in Lambda.
-func (p *Pool) Drain(functionName string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, e := range p.envs {
-		if e.fn.Name != functionName {
-			continue
-		}
-		e.draining = true
-		if e.state == stateIdle {
-			p.killLocked(e)
-		}
-	}
-}
-
-// reap stops environments idle for longer than the TTL.
-func (p *Pool) reap(tick <-chan time.Time, interval time.Duration) {
-	defer p.wg.Done()
-	for {
-		select {
-		case <-p.done:
-			return
-		case <-tick:
-		}
-		now := p.env.Clock.Now()
-		p.mu.Lock()
-		for _, e := range p.envs {
-			if e.state == stateIdle && now.Sub(e.lastUsed) >= p.idleTTL {
-				p.killLocked(e)
-			}
-		}
-		p.mu.Unlock()
-		tick = p.env.Clock.After(interval)
-	}
 }
 
 // Close stops every environment process and waits for them to exit.
