@@ -44,6 +44,12 @@ type Config struct {
 // Factory builds one service.
 type Factory func(env *core.Env) core.Service
 
+// Use is the Factory of a service's constructor, so that registering a service is one
+// line: localaws.Use(sqs.New).
+func Use[S core.Service](newService func(*core.Env) S) Factory {
+	return func(env *core.Env) core.Service { return newService(env) }
+}
+
 // Server is a running localaws endpoint.
 type Server struct {
 	env       *core.Env
@@ -118,8 +124,9 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 	for _, f := range factories {
 		svc := f(s.env)
 		s.services = append(s.services, svc)
-		s.byName[svc.SigningName()] = svc
-		if p := svc.TargetPrefix(); p != "" {
+		route := svc.Route()
+		s.byName[route.SigningName] = svc
+		if p := route.TargetPrefix; p != "" {
 			s.byTarget[p] = svc
 		}
 		if a, ok := svc.(core.AdminRouter); ok {
@@ -206,7 +213,7 @@ func (s *Server) shutdownHTTP() error {
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 	names := make([]string, 0, len(s.services))
 	for _, svc := range s.services {
-		names = append(names, svc.SigningName())
+		names = append(names, svc.Route().SigningName)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "services": names, "region": s.env.Region,
@@ -250,7 +257,7 @@ func (s *Server) route(r *http.Request) (core.Service, string) {
 func (s *Server) unknownService(w http.ResponseWriter, r *http.Request, msg string) {
 	s.env.Logger.Warn("unroutable request", "method", r.Method, "path", r.URL.Path, "reason", msg)
 	r = protocol.StartRequest(w, r)
-	protocol.RESTService{Name: "localaws"}.WriteError(w, r, "", protocol.Errorf(http.StatusBadRequest,
+	protocol.RESTService{Name: "localaws", Logger: s.env.Logger}.WriteError(w, r, "", protocol.Errorf(http.StatusBadRequest,
 		"UnknownServiceException", "%s", msg))
 }
 
@@ -273,9 +280,9 @@ func headerBytes(r *http.Request) int {
 // refuseHeaders answers an oversized header block with S3's error code for it, in the
 // protocol of the service addressed (REST-JSON when none is).
 func (s *Server) refuseHeaders(w http.ResponseWriter, r *http.Request, svc core.Service, n int) {
-	var ew protocol.ErrorWriter = protocol.RESTService{Name: "localaws"}
+	var ew protocol.ErrorWriter = protocol.RESTService{Name: "localaws", Logger: s.env.Logger}
 	if svc != nil {
-		ew = protocol.RESTService{Name: svc.SigningName()}
+		ew = protocol.RESTService{Name: svc.Route().SigningName, Logger: s.env.Logger}
 		if own, ok := svc.(protocol.ErrorWriter); ok {
 			ew = own
 		}

@@ -1,15 +1,22 @@
 package localaws_test
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"net"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
 )
 
 // TestCloseWithAnUnusedConnection covers a connection that a client dialled but never
@@ -32,4 +39,39 @@ func TestCloseWithAnUnusedConnection(t *testing.T) {
 	var nerr net.Error
 	require.False(t, errors.As(err, &nerr) && nerr.Timeout(), "the connection is still open after Close")
 	require.Error(t, err)
+}
+
+// TestServicesLogThroughTheServersLogger covers a request the server routes to a
+// service that fails it in a way worth logging: the line lands in Config.Logger.
+func TestServicesLogThroughTheServersLogger(t *testing.T) {
+	var logs syncBuffer
+	srv, _ := testserver.Start(t, localaws.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+		localaws.Use(sqs.New))
+	req, err := http.NewRequest(http.MethodPost, srv.URL(), strings.NewReader("{}"))
+	require.NoError(t, err)
+	req.Header.Set("X-Amz-Target", "AmazonSQS.NoSuchOperation")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, logs.String(), "NoSuchOperation")
+	assert.Contains(t, logs.String(), "UnknownOperationException")
+}
+
+// syncBuffer is a bytes.Buffer that the server's goroutines may write while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
@@ -14,11 +13,11 @@ import (
 // Lambda (processes, pollers) stops before the queues it reads.
 func DefaultServices() []Factory {
 	return []Factory{
-		func(e *core.Env) core.Service { return sts.New(e) },
-		func(e *core.Env) core.Service { return iam.New(e) },
-		func(e *core.Env) core.Service { return logs.New(e) },
-		func(e *core.Env) core.Service { return sqs.New(e) },
-		func(e *core.Env) core.Service { return eventbridge.New(e) },
-		func(e *core.Env) core.Service { return lambda.New(e) },
+		Use(sts.New),
+		Use(iam.New),
+		Use(logs.New),
+		Use(sqs.New),
+		Use(eventbridge.New),
+		Use(lambda.New),
 	}
 }

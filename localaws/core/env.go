@@ -15,14 +15,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// Service is one emulated AWS service. The server picks it by the SigV4 signing
-// name of a request or by the prefix of its X-Amz-Target header.
+// Service is one emulated AWS service. Its protocol codec says how the server finds it.
 type Service interface {
 	http.Handler
+	Route() Route
+}
+
+// Route is how the server picks the service of a request: by the prefix of its
+// X-Amz-Target header, else by its SigV4 signing name.
+type Route struct {
 	// SigningName is the SigV4 service name, e.g. "sqs", "lambda", "iam".
-	SigningName() string
+	SigningName string
 	// TargetPrefix is the X-Amz-Target prefix for JSON protocols ("AmazonSQS"), or "".
-	TargetPrefix() string
+	TargetPrefix string
 }
 
 // AdminRouter is implemented by services that serve paths under /_localaws/.

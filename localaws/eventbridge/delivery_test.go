@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	eb "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
 	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
@@ -295,7 +296,7 @@ func (h *harness) deadLetterToMissingFunction(t *testing.T) sqstypes.Message {
 func TestMissingFunctionOfTheLambdaServiceIsDeadLettered(t *testing.T) {
 	// Through the real Lambda client and service: the async Invoke of a function
 	// that does not exist fails with ResourceNotFoundException, which is not retried.
-	h := start(t, nil, nil, func(e *core.Env) core.Service { return locallambda.New(e) })
+	h := start(t, nil, nil, localaws.Use(locallambda.New))
 	dlqURL, dlqARN := h.queue(t, "dlq")
 	fn := "arn:aws:lambda:us-east-1:" + account + ":function:never-created"
 	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("fn"), Arn: aws.String(fn),

@@ -38,14 +38,14 @@ func start(t *testing.T, clock core.Clock, configure func(*eb.Service), extra ..
 	t.Helper()
 	h := &harness{}
 	factories := append([]localaws.Factory{
-		func(e *core.Env) core.Service { return localsqs.New(e) },
-		func(e *core.Env) core.Service {
+		localaws.Use(localsqs.New),
+		localaws.Use(func(e *core.Env) *eb.Service {
 			h.svc = eb.New(e)
 			if configure != nil {
 				configure(h.svc)
 			}
 			return h.svc
-		}}, extra...)
+		})}, extra...)
 	srv, awsCfg := testserver.Start(t, localaws.Config{Clock: clock}, factories...)
 	h.srv = srv
 	h.events = eventbridge.NewFromConfig(awsCfg)

@@ -45,6 +45,7 @@ func New(env *core.Env) *Service {
 	s.buses[DefaultBus] = &bus{name: DefaultBus, arn: s.busARN(DefaultBus), created: now, modified: now,
 		rules: map[string]*rule{}}
 	s.JSONService = protocol.JSONService{Name: "events", TargetPrefix: "AWSEvents", Version: "1.1",
+		Logger: env.Logger,
 		Ops: map[string]protocol.JSONOp{
 			"CreateEventBus":        protocol.Op(s.CreateEventBus),
 			"DescribeEventBus":      protocol.Op(s.DescribeEventBus),
@@ -69,12 +70,6 @@ func New(env *core.Env) *Service {
 		}}
 	return s
 }
-
-// SigningName is "events".
-func (s *Service) SigningName() string { return "events" }
-
-// TargetPrefix is "AWSEvents".
-func (s *Service) TargetPrefix() string { return "AWSEvents" }
 
 // Close stops every delivery in flight, including those waiting to retry.
 func (s *Service) Close() error {

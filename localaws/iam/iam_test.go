@@ -32,7 +32,7 @@ var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 func newClient(t *testing.T) *iam.Client {
 	t.Helper()
 	_, cfg := testserver.Start(t, localaws.Config{Account: account, Clock: core.NewFakeClock(epoch)},
-		func(e *core.Env) core.Service { return localiam.New(e) })
+		localaws.Use(localiam.New))
 	return iam.NewFromConfig(cfg)
 }
 

@@ -33,7 +33,7 @@ type Service struct {
 // New builds the service.
 func New(env *core.Env) *Service {
 	s := &Service{env: env, roles: map[string]*role{}, policies: map[string]*managedPolicy{}}
-	s.QueryService = protocol.QueryService{Name: "iam", XMLNamespace: XMLNamespace, Ops: map[string]protocol.QueryOp{
+	s.QueryService = protocol.QueryService{Name: "iam", XMLNamespace: XMLNamespace, Logger: env.Logger, Ops: map[string]protocol.QueryOp{
 		"CreateRole":                    s.CreateRole,
 		"GetRole":                       s.GetRole,
 		"DeleteRole":                    s.DeleteRole,
@@ -70,12 +70,6 @@ func New(env *core.Env) *Service {
 	}}
 	return s
 }
-
-// SigningName is "iam".
-func (s *Service) SigningName() string { return "iam" }
-
-// TargetPrefix is empty: query protocol services are routed by signing name.
-func (s *Service) TargetPrefix() string { return "" }
 
 // now is the clock at IAM's one-second resolution.
 func (s *Service) now() time.Time { return s.env.Clock.Now().UTC().Truncate(time.Second) }

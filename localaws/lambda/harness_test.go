@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 )
@@ -38,7 +37,7 @@ type harness struct {
 
 func newHarness(t testing.TB, extra ...localaws.Factory) *harness {
 	t.Helper()
-	factories := append([]localaws.Factory{func(e *core.Env) core.Service { return locallambda.New(e) }}, extra...)
+	factories := append([]localaws.Factory{localaws.Use(locallambda.New)}, extra...)
 	srv, cfg := testserver.Start(t, localaws.Config{}, factories...)
 	// Throttles must surface at once instead of being retried behind the test's back.
 	cfg.RetryMaxAttempts = 1

@@ -24,9 +24,9 @@ import (
 
 // Service holds the Lambda state.
 type Service struct {
-	env  *core.Env
-	mux  *http.ServeMux
-	rest protocol.RESTService
+	env *core.Env
+	mux *http.ServeMux
+	protocol.RESTService
 
 	pool  *execenv.Pool
 	esm   *esm.Manager
@@ -42,7 +42,7 @@ type Service struct {
 // New builds the service.
 func New(env *core.Env) *Service {
 	s := &Service{
-		env: env, mux: http.NewServeMux(), rest: protocol.RESTService{Name: "lambda"},
+		env: env, mux: http.NewServeMux(), RESTService: protocol.RESTService{Name: "lambda", Logger: env.Logger},
 		functions: map[string]*function{}, mappings: map[string]*mapping{},
 	}
 	s.pool = execenv.New(env)
@@ -90,21 +90,15 @@ func (s *Service) routes() {
 		{"DELETE /2017-03-31/tags/{Resource}", "UntagResource", s.UntagResource},
 		{"GET /2016-08-19/account-settings", "GetAccountSettings", s.GetAccountSettings},
 	} {
-		s.mux.Handle(rt.pattern, s.rest.Handle(rt.op, rt.fn))
+		s.mux.Handle(rt.pattern, s.RESTService.Handle(rt.op, rt.fn))
 	}
-	s.mux.Handle("/", s.rest.Handle("", func(r *http.Request) (int, any, error) {
+	s.mux.Handle("/", s.RESTService.Handle("", func(r *http.Request) (int, any, error) {
 		return 0, nil, protocol.NotFound("UnknownOperationException",
 			"lambda: no operation matches %s %s; it is not emulated by localaws", r.Method, r.URL.Path)
 	}))
 }
 
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
-
-// SigningName is "lambda".
-func (s *Service) SigningName() string { return "lambda" }
-
-// TargetPrefix is empty: REST-JSON is routed by signing name and path.
-func (s *Service) TargetPrefix() string { return "" }
 
 // AdminRoutes serves the environment listing, the fault injection endpoint
 // (/_localaws/faults, see package faults), the deployment packages that GetFunction

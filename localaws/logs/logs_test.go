@@ -35,7 +35,7 @@ func newClient(t *testing.T) (*cloudwatchlogs.Client, *core.FakeClock) {
 	t.Helper()
 	clock := core.NewFakeClock(epoch)
 	_, cfg := testserver.Start(t, localaws.Config{Account: account, Region: region, Clock: clock},
-		func(e *core.Env) core.Service { return logs.New(e) })
+		localaws.Use(logs.New))
 	return cloudwatchlogs.NewFromConfig(cfg), clock
 }
 

@@ -30,6 +30,7 @@ type Service struct {
 func New(env *core.Env) *Service {
 	s := &Service{env: env, groups: map[string]*logGroup{}}
 	s.JSONService = protocol.JSONService{Name: "logs", TargetPrefix: "Logs_20140328", Version: "1.1",
+		Logger: env.Logger,
 		Ops: map[string]protocol.JSONOp{
 			"CreateLogGroup":                protocol.Op(s.CreateLogGroup),
 			"DeleteLogGroup":                protocol.Op(s.DeleteLogGroup),
@@ -54,12 +55,6 @@ func New(env *core.Env) *Service {
 		}}
 	return s
 }
-
-// SigningName is "logs".
-func (s *Service) SigningName() string { return "logs" }
-
-// TargetPrefix is "Logs_20140328".
-func (s *Service) TargetPrefix() string { return "Logs_20140328" }
 
 // nowMillis is the clock in epoch milliseconds, the unit of every Logs timestamp.
 func (s *Service) nowMillis() int64 { return s.env.Clock.Now().UnixMilli() }

@@ -57,10 +57,14 @@ func StartRequest(w http.ResponseWriter, r *http.Request) *http.Request {
 	return r
 }
 
-// logError records server-side failures and unknown operations; client errors are the caller's business.
-func logError(r *http.Request, service, op string, e *Error) {
+// logError records server-side failures and unknown operations on the service's
+// logger (none when nil); client errors are the caller's business.
+func logError(log *slog.Logger, r *http.Request, service, op string, e *Error) {
+	if log == nil {
+		return
+	}
 	if e.Status() >= 500 || e.Code == "UnknownOperationException" || e.Code == "InvalidAction" {
-		slog.Default().Warn("request failed", "service", service, "operation", op, "code", e.Code, "message", e.Message,
+		log.Warn("request failed", "service", service, "operation", op, "code", e.Code, "message", e.Message,
 			"requestId", core.RequestID(r.Context()))
 	}
 }

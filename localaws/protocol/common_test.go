@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -82,4 +84,34 @@ func BenchmarkRefuseFarAboveLimit(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestCodecsLogThroughTheirLogger(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	jsonSvc := echoService("")
+	jsonSvc.Logger = logger
+	for name, w := range map[string]protocol.ErrorWriter{
+		"json": jsonSvc, "query": &protocol.QueryService{Name: "q", Logger: logger},
+		"rest": protocol.RESTService{Name: "r", Logger: logger},
+	} {
+		t.Run(name, func(t *testing.T) {
+			logs.Reset()
+			w.WriteError(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), "Op",
+				protocol.Internal(errors.New("disk on fire")))
+			assert.Contains(t, logs.String(), "request failed")
+			assert.Contains(t, logs.String(), "disk on fire")
+
+			logs.Reset()
+			w.WriteError(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), "Op",
+				protocol.Validation("the caller's mistake"))
+			assert.Empty(t, logs.String(), "client errors are not logged")
+		})
+	}
+}
+
+func TestCodecsDeclareTheirRoute(t *testing.T) {
+	assert.Equal(t, core.Route{SigningName: "echo", TargetPrefix: "Echo_1"}, echoService("").Route())
+	assert.Equal(t, core.Route{SigningName: "q"}, (&protocol.QueryService{Name: "q"}).Route())
+	assert.Equal(t, core.Route{SigningName: "r"}, protocol.RESTService{Name: "r"}.Route())
 }

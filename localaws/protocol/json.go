@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
 
 // JSONOp is one operation of an AWS JSON 1.0/1.1 service.
@@ -77,7 +80,7 @@ func jsonKind(t reflect.Type) string {
 
 // JSONService serves an AWS JSON protocol service (SQS: 1.0; EventBridge and Logs: 1.1).
 type JSONService struct {
-	// Name is used in errors and logs, e.g. "sqs".
+	// Name is the SigV4 signing name, also used in errors and logs, e.g. "sqs".
 	Name string
 	// TargetPrefix is the X-Amz-Target prefix, e.g. "AmazonSQS".
 	TargetPrefix string
@@ -90,6 +93,13 @@ type JSONService struct {
 	// query clients can read, instead of a JSON error they cannot.
 	QueryNamespace string
 	Ops            map[string]JSONOp
+	// Logger records server-side failures; the server's, handed to services in core.Env.
+	Logger *slog.Logger
+}
+
+// Route finds the service by its X-Amz-Target prefix.
+func (s *JSONService) Route() core.Route {
+	return core.Route{SigningName: s.Name, TargetPrefix: s.TargetPrefix}
 }
 
 func (s *JSONService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -129,11 +139,11 @@ func (s *JSONService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *JSONService) refuseQuery(w http.ResponseWriter, r *http.Request) {
 	form, perr := readForm(r)
 	if perr != nil {
-		writeQueryError(w, r, s.Name, s.QueryNamespace, "", perr)
+		writeQueryError(w, r, s.Logger, s.Name, s.QueryNamespace, "", perr)
 		return
 	}
 	action := form.Get("Action")
-	writeQueryError(w, r, s.Name, s.QueryNamespace, action, Errorf(http.StatusBadRequest, "InvalidAction",
+	writeQueryError(w, r, s.Logger, s.Name, s.QueryNamespace, action, Errorf(http.StatusBadRequest, "InvalidAction",
 		"%s: action %q over the query protocol is not supported by localaws; use AWS JSON %s with X-Amz-Target: %s.%s",
 		s.Name, action, s.Version, s.TargetPrefix, action))
 }
@@ -145,7 +155,7 @@ func isForm(r *http.Request) bool {
 
 // WriteError renders e as AWS JSON: X-Amzn-ErrorType plus {"__type","message"}.
 func (s *JSONService) WriteError(w http.ResponseWriter, r *http.Request, op string, e *Error) {
-	logError(r, s.Name, op, e)
+	logError(s.Logger, r, s.Name, op, e)
 	h := w.Header()
 	h.Set("Content-Type", "application/x-amz-json-"+s.Version)
 	h.Set("X-Amzn-ErrorType", e.Code)

@@ -3,6 +3,7 @@ package protocol
 import (
 	"context"
 	"encoding/xml"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -18,11 +19,17 @@ type QueryOp func(ctx context.Context, form url.Values) (any, error)
 
 // QueryService serves an AWS query protocol service with XML replies (IAM, STS).
 type QueryService struct {
+	// Name is the SigV4 signing name, also used in errors and logs, e.g. "iam".
 	Name string
 	// XMLNamespace of the response, e.g. "https://iam.amazonaws.com/doc/2010-05-08/".
 	XMLNamespace string
 	Ops          map[string]QueryOp
+	// Logger records server-side failures; the server's, handed to services in core.Env.
+	Logger *slog.Logger
 }
+
+// Route finds the service by its signing name: query requests carry no X-Amz-Target.
+func (s *QueryService) Route() core.Route { return core.Route{SigningName: s.Name} }
 
 func (s *QueryService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = StartRequest(w, r)
@@ -87,11 +94,12 @@ func readForm(r *http.Request) (url.Values, *Error) {
 
 // WriteError renders e as a query protocol <ErrorResponse>.
 func (s *QueryService) WriteError(w http.ResponseWriter, r *http.Request, action string, e *Error) {
-	writeQueryError(w, r, s.Name, s.XMLNamespace, action, e)
+	writeQueryError(w, r, s.Logger, s.Name, s.XMLNamespace, action, e)
 }
 
-func writeQueryError(w http.ResponseWriter, r *http.Request, service, namespace, action string, e *Error) {
-	logError(r, service, action, e)
+func writeQueryError(w http.ResponseWriter, r *http.Request, log *slog.Logger, service, namespace, action string,
+	e *Error) {
+	logError(log, r, service, action, e)
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(e.Status())
 	type errBody struct {

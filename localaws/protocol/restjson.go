@@ -2,17 +2,26 @@ package protocol
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
 
 // RESTHandler is one REST-JSON operation (Lambda). It returns the status and a value
 // to encode as JSON; a nil value with status 204 writes no body.
 type RESTHandler func(r *http.Request) (status int, out any, err error)
 
-// RESTService names a REST-JSON service for its errors and logs.
+// RESTService names a REST-JSON service for its routing, errors and logs.
 type RESTService struct {
+	// Name is the SigV4 signing name, e.g. "lambda".
 	Name string
+	// Logger records server-side failures; the server's, handed to services in core.Env.
+	Logger *slog.Logger
 }
+
+// Route finds the service by its signing name; its operations are told apart by path.
+func (s RESTService) Route() core.Route { return core.Route{SigningName: s.Name} }
 
 // Handle adapts a RESTHandler for an http.ServeMux route; op names it in logs.
 func (s RESTService) Handle(op string, fn RESTHandler) http.HandlerFunc {
@@ -67,7 +76,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 
 // WriteError renders e the way Lambda does: X-Amzn-ErrorType plus {"Type","message"}.
 func (s RESTService) WriteError(w http.ResponseWriter, r *http.Request, op string, e *Error) {
-	logError(r, s.Name, op, e)
+	logError(s.Logger, r, s.Name, op, e)
 	typ := e.Type
 	if typ == "" {
 		typ = "User"

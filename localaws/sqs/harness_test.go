@@ -39,7 +39,7 @@ func newHarness(t testing.TB, fake bool) *harness {
 		h.clock = core.NewFakeClock(epoch)
 		cfg.Clock = h.clock
 	}
-	srv, awsCfg := testserver.Start(t, cfg, func(e *core.Env) core.Service { return localsqs.New(e) })
+	srv, awsCfg := testserver.Start(t, cfg, localaws.Use(localsqs.New))
 	h.srv = srv
 	h.client = sqs.NewFromConfig(awsCfg)
 	return h

@@ -33,6 +33,7 @@ func New(env *core.Env) *Service {
 		closed: make(chan struct{})}
 	s.JSONService = protocol.JSONService{Name: "sqs", TargetPrefix: "AmazonSQS", Version: "1.0",
 		ErrorNamespace: "com.amazonaws.sqs#", QueryNamespace: "http://queue.amazonaws.com/doc/2012-11-05/",
+		Logger: env.Logger,
 		Ops: map[string]protocol.JSONOp{
 			"CreateQueue":                  protocol.Op(s.CreateQueue),
 			"GetQueueUrl":                  protocol.Op(s.GetQueueUrl),
@@ -55,12 +56,6 @@ func New(env *core.Env) *Service {
 		}}
 	return s
 }
-
-// SigningName is "sqs".
-func (s *Service) SigningName() string { return "sqs" }
-
-// TargetPrefix is "AmazonSQS".
-func (s *Service) TargetPrefix() string { return "AmazonSQS" }
 
 // Close ends every long poll so that the server can shut down promptly.
 func (s *Service) Close() error {

@@ -21,17 +21,11 @@ type Service struct {
 // New builds the service.
 func New(env *core.Env) *Service {
 	s := &Service{env: env}
-	s.QueryService = protocol.QueryService{Name: "sts", XMLNamespace: XMLNamespace, Ops: map[string]protocol.QueryOp{
+	s.QueryService = protocol.QueryService{Name: "sts", XMLNamespace: XMLNamespace, Logger: env.Logger, Ops: map[string]protocol.QueryOp{
 		"GetCallerIdentity": s.GetCallerIdentity,
 	}}
 	return s
 }
-
-// SigningName is "sts".
-func (s *Service) SigningName() string { return "sts" }
-
-// TargetPrefix is empty: query protocol services are routed by signing name.
-func (s *Service) TargetPrefix() string { return "" }
 
 // CallerIdentity is the GetCallerIdentityResult element.
 type CallerIdentity struct {

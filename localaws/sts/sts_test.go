@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	localsts "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sts"
 )
 
@@ -23,7 +22,7 @@ func newClient(t *testing.T, account string) *sts.Client {
 	t.Helper()
 	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Account: account,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		func(e *core.Env) core.Service { return localsts.New(e) })
+		localaws.Use(localsts.New))
 	require.NoError(t, err)
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Close() })

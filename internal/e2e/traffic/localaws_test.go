@@ -14,7 +14,6 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	leventbridge "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
 	lsqs "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
 )
@@ -24,8 +23,8 @@ import (
 func startQueues(t *testing.T) Clients {
 	t.Helper()
 	return NewClients(startLocalaws(t,
-		func(e *core.Env) core.Service { return lsqs.New(e) },
-		func(e *core.Env) core.Service { return leventbridge.New(e) }))
+		localaws.Use(lsqs.New),
+		localaws.Use(leventbridge.New)))
 }
 
 // startLocalaws starts a localaws with the services given (every one when none are)

@@ -76,8 +76,7 @@ func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (f *fakeLambda) SigningName() string  { return "lambda" }
-func (f *fakeLambda) TargetPrefix() string { return "" }
+func (f *fakeLambda) Route() core.Route { return core.Route{SigningName: "lambda"} }
 
 type harness struct {
 	srv    *localaws.Server
@@ -90,8 +89,8 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{lambda: &fakeLambda{}, logs: &syncBuffer{}}
 	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(h.logs, nil))},
-		func(e *core.Env) core.Service { return sqs.New(e) },
-		func(*core.Env) core.Service { return h.lambda })
+		localaws.Use(sqs.New),
+		localaws.Use(func(*core.Env) *fakeLambda { return h.lambda }))
 	require.NoError(t, err)
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Close() })

@@ -24,7 +24,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
@@ -40,7 +39,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Logger: testLogger()},
-		func(e *core.Env) core.Service { return sqs.New(e) })
+		localaws.Use(sqs.New))
 	require.NoError(t, err)
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Close() })
