@@ -1,13 +1,11 @@
 package localaws_test
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,7 +42,7 @@ func TestCloseWithAnUnusedConnection(t *testing.T) {
 // TestServicesLogThroughTheServersLogger covers a request the server routes to a
 // service that fails it in a way worth logging: the line lands in Config.Logger.
 func TestServicesLogThroughTheServersLogger(t *testing.T) {
-	var logs syncBuffer
+	var logs testserver.LogBuffer
 	srv, _ := testserver.Start(t, localaws.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))},
 		localaws.Use(sqs.New))
 	req, err := http.NewRequest(http.MethodPost, srv.URL(), strings.NewReader("{}"))
@@ -56,22 +54,4 @@ func TestServicesLogThroughTheServersLogger(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Contains(t, logs.String(), "NoSuchOperation")
 	assert.Contains(t, logs.String(), "UnknownOperationException")
-}
-
-// syncBuffer is a bytes.Buffer that the server's goroutines may write while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package async_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,30 +21,13 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sqs"
 )
 
 const functionARN = "arn:aws:lambda:us-east-1:000000000000:function:worker"
-
-// syncBuffer is a log sink that the queue's goroutines and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // fakeLambda stands in for the Lambda service as a destination: it records Invoke calls.
 type fakeLambda struct {
@@ -82,12 +64,12 @@ type harness struct {
 	srv    *localaws.Server
 	sqs    *awssqs.Client
 	lambda *fakeLambda
-	logs   *syncBuffer
+	logs   *testserver.LogBuffer
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{lambda: &fakeLambda{}, logs: &syncBuffer{}}
+	h := &harness{lambda: &fakeLambda{}, logs: &testserver.LogBuffer{}}
 	srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(h.logs, nil))},
 		localaws.Use(sqs.New),
 		localaws.Use(func(*core.Env) *fakeLambda { return h.lambda }))
