@@ -7,11 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -56,11 +56,11 @@ const Partition = "aws"
 
 // ARN builds an ARN in this account and region. Pass region "" for global services.
 func (e *Env) ARN(service, region, resource string) string {
-	account := e.Account
 	if service == "iam" {
 		region = ""
 	}
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, region, account, resource)
+	return arn.ARN{Partition: Partition, Service: service, Region: region, AccountID: e.Account,
+		Resource: resource}.String()
 }
 
 // AWSConfig returns an SDK config that points back at this server, for services that
