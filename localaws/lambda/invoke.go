@@ -80,7 +80,7 @@ func (s *Service) Invoke(r *http.Request) (int, any, error) {
 			RequestID: requestID, Payload: payload, EnqueuedAt: s.env.Clock.Now()})
 		return http.StatusAccepted, nil, nil
 	}
-	res, err := s.pool.Invoke(r.Context(), target, tenantID, requestID, payload)
+	res, err := s.run(r.Context(), target, tenantID, requestID, payload)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -132,13 +132,12 @@ func (s *Service) prepareInvoke(ref functionRef, tenantID string) (execenv.Funct
 		env = maps.Clone(cfg.Environment.Variables)
 	}
 	if reserved == 0 {
-		return execenv.Function{}, &protocol.Error{Code: "TooManyRequestsException", Message: "Rate Exceeded.",
-			HTTPStatus: http.StatusTooManyRequests, Fields: map[string]string{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"}}
+		return execenv.Function{}, tooManyRequests(execenv.FunctionLimit)
 	}
 	return execenv.Function{
 		Name: f.name, ARN: f.arn, Version: cfg.Version, CodeSHA256: cfg.CodeSha256, ZipPath: v.zipPath,
 		Handler: cfg.Handler, Runtime: cfg.Runtime, Architecture: cfg.Architectures[0], MemoryMB: cfg.MemorySize,
-		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: env, PerTenant: perTenant,
+		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: env,
 		LogGroup: cfg.LoggingConfig.LogGroup, ReservedConcurrency: reserved,
 		LogFormat: cfg.LoggingConfig.LogFormat, ApplicationLogLevel: cfg.LoggingConfig.ApplicationLogLevel,
 	}, nil
@@ -150,7 +149,14 @@ func (s *Service) invoke(ctx context.Context, ref functionRef, tenantID, request
 	if err != nil {
 		return execenv.Result{}, err
 	}
-	return s.pool.Invoke(ctx, target, tenantID, requestID, payload)
+	return s.run(ctx, target, tenantID, requestID, payload)
+}
+
+// run runs a prepared invocation in the pool, in Lambda's errors.
+func (s *Service) run(ctx context.Context, target execenv.Function, tenantID, requestID string,
+	payload []byte) (execenv.Result, error) {
+	res, err := s.pool.Invoke(ctx, target, tenantID, requestID, payload)
+	return res, poolError(err)
 }
 
 // invokeFromMapping is the esm.InvokeFunc: no tenant, as AWS's pollers send none.

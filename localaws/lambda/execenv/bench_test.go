@@ -53,7 +53,7 @@ func BenchmarkDirectHandler(b *testing.B) {
 // init-ms is the spawn-to-first-/next part alone.
 func BenchmarkColdStart(b *testing.B) {
 	h := newHarness(b, nil)
-	fn := h.function(b, "cold", perTenant)
+	fn := h.function(b, "cold")
 	h.invoke(b, fn, "unpack", testfn.Request{}) // the code is unpacked once, not per cold start
 	var initTotal time.Duration
 	b.ResetTimer()

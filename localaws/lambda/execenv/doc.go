@@ -37,11 +37,13 @@
 //     error rather than a service error, so callers (ESM, async retries) treat it as
 //     the function failing, which it is.
 //
-// Problems of the request or the service are *protocol.Error: TooManyRequestsException
-// (429, Reason ReservedFunctionConcurrentInvocationLimitExceeded or
-// ConcurrentInvocationLimitExceeded), InvalidParameterValueException for the tenancy
-// rules, InvalidRuntimeException (502) for runtimes other than provided.*, and
-// ServiceException for a package that cannot be unpacked or a server shutting down.
+// Problems of the request or the service are the typed errors of errors.go, which say
+// what happened in the pool's terms and leave the AWS error to the Lambda API layer:
+// ThrottledError with its reason (the function's reserved concurrency, the account's
+// limit, or an injected throttle), ErrShuttingDown, InvalidRuntimeError for runtimes
+// other than provided.*, and PackageError for a package that cannot be unpacked. The
+// pool trusts the Function and tenant it is given: the tenancy rules and the defaults
+// are the control plane's, and only an incomplete Function is refused.
 //
 // # Fault injection
 //

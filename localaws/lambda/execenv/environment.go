@@ -186,7 +186,7 @@ func (p *Pool) spawn(e *environment) error {
 		_ = r.Close()
 		_ = w.Close()
 		sink.discard()
-		return shuttingDown()
+		return ErrShuttingDown
 	}
 	e.spawnedAt = time.Now()
 	p.envs[e.id] = e

@@ -2,7 +2,6 @@ package execenv_test
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv/internal/testfn"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
 func (h *harness) setFaults(t testing.TB, fn string, c faults.Config) {
@@ -37,7 +35,7 @@ func seed(n int64) *int64 { return &n }
 
 func TestInjectedErrorDoesNotRunTheHandler(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "flaky", perTenant)
+	fn := h.function(t, "flaky")
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
 	h.setFaults(t, "flaky", faults.Config{ErrorRate: 1})
 
@@ -63,11 +61,9 @@ func TestInjectedThrottleUsesNoEnvironment(t *testing.T) {
 	fn := h.function(t, "throttled")
 	h.setFaults(t, "throttled", faults.Config{ThrottleRate: 1})
 	_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
-	var pe *protocol.Error
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "TooManyRequestsException", pe.Code)
-	assert.Equal(t, http.StatusTooManyRequests, pe.Status())
-	assert.Equal(t, "ConcurrentInvocationLimitExceeded", pe.Fields["Reason"])
+	var te *execenv.ThrottledError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, execenv.InjectedThrottle, te.Reason)
 	assert.Empty(t, h.pool.Environments(), "a throttled invocation starts nothing")
 	assert.Equal(t, faults.Stats{Invocations: 1, Throttles: 1}, h.faultStats(t, "throttled"))
 }
@@ -99,7 +95,7 @@ func TestInjectedLatency(t *testing.T) {
 
 func TestInjectedTimeout(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "hung", perTenant, func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
+	fn := h.function(t, "hung", func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
 	h.setFaults(t, "hung", faults.Config{TimeoutRate: 1})
 
@@ -120,7 +116,7 @@ func TestInjectedTimeout(t *testing.T) {
 
 func TestInjectedKill(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "killed", perTenant)
+	fn := h.function(t, "killed")
 	h.setFaults(t, "killed", faults.Config{Kill: &faults.Kill{Count: 1, AfterMS: 300}})
 
 	// Invocations that finish before the kill is due do not use it up.
@@ -156,7 +152,7 @@ func TestInjectedKill(t *testing.T) {
 
 func TestInjectedKillOfConcurrentInvocations(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "crowd", perTenant)
+	fn := h.function(t, "crowd")
 	h.setFaults(t, "crowd", faults.Config{Kill: &faults.Kill{Count: 2, AfterMS: 100}})
 	var mu sync.Mutex
 	killed := 0

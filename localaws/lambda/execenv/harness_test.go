@@ -214,8 +214,6 @@ func (h *harness) function(t testing.TB, name string, mods ...func(*execenv.Func
 	return fn
 }
 
-func perTenant(fn *execenv.Function) { fn.PerTenant = true }
-
 func (h *harness) invoke(t testing.TB, fn execenv.Function, tenant string, req testfn.Request) (execenv.Result, testfn.Response) {
 	t.Helper()
 	payload, err := json.Marshal(req)

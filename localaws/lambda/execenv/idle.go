@@ -10,7 +10,7 @@ func (p *Pool) take(key poolKey, fn Function, code *codeEntry) (e *environment, 
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, false, shuttingDown()
+		return nil, false, ErrShuttingDown
 	}
 	if stack := p.idle[key]; len(stack) > 0 {
 		// The most recently used environment is the warmest.

@@ -21,7 +21,7 @@ func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
-	fn := h.function(t, "shipped", perTenant)
+	fn := h.function(t, "shipped")
 	_, err := client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(fn.LogGroup)})
 	require.NoError(t, err)
 

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
 // Function is what the pool needs to start and invoke an environment.
@@ -27,7 +25,6 @@ type Function struct {
 	MemoryMB     int
 	Timeout      time.Duration
 	Env          map[string]string // the function's environment variables
-	PerTenant    bool              // TenancyConfig.TenantIsolationMode == PER_TENANT
 	LogGroup     string            // e.g. /aws/lambda/<name>
 	// ReservedConcurrency caps concurrent invocations; -1 means unreserved.
 	ReservedConcurrency int
@@ -138,20 +135,15 @@ func New(env *core.Env, opts ...Option) *Pool {
 func (p *Pool) Faults() *faults.Set { return p.faults }
 
 // Invoke runs payload in an environment of fn for tenantID ("" for functions without
-// tenant isolation), starting one when none is idle. Errors the caller should return
-// to the client are *protocol.Error.
+// tenant isolation), starting one when none is idle. fn is complete and tenantID
+// already checked against the function's tenancy: the control plane owns those rules.
+// Errors other than ctx's are the types of errors.go.
 //
 // A cancelled ctx returns at once, but the invocation runs on to its end or timeout, as
 // in Lambda, where a caller that goes away does not stop the function.
 func (p *Pool) Invoke(ctx context.Context, fn Function, tenantID, requestID string, payload []byte) (Result, error) {
-	fn = withDefaults(fn)
-	if err := checkTenant(fn, tenantID); err != nil {
+	if err := check(fn); err != nil {
 		return Result{}, err
-	}
-	if !supportedRuntime(fn.Runtime) {
-		return Result{}, &protocol.Error{Code: "InvalidRuntimeException", HTTPStatus: http.StatusBadGateway,
-			Type: "User", Message: fmt.Sprintf("localaws runs only OS-only runtimes (provided.al2023, provided.al2), "+
-				"not %q: package the function as a bootstrap executable", fn.Runtime)}
 	}
 	if requestID == "" {
 		requestID = core.NewUUID()
@@ -176,12 +168,11 @@ func (p *Pool) Invoke(ctx context.Context, fn Function, tenantID, requestID stri
 func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (Result, error) {
 	plan := p.faults.Decide(fn.Name)
 	if plan.Throttle {
-		return Result{}, throttled("ConcurrentInvocationLimitExceeded")
+		return Result{}, &ThrottledError{Reason: InjectedThrottle}
 	}
 	code, err := p.code.prepare(p.env.StateDir, fn)
 	if err != nil {
-		return Result{}, &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusInternalServerError,
-			Type: "Service", Message: fmt.Sprintf("cannot unpack the deployment package of %s: %v", fn.Name, err)}
+		return Result{}, &PackageError{Function: fn.Name, Err: err}
 	}
 	if msg := code.problem(fn.Architecture); msg != "" {
 		p.env.Logger.Warn("lambda bootstrap cannot run here", "function", fn.Name, "reason", msg)
@@ -253,7 +244,7 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 			return p.answered(e, inv, out, cold), false, nil
 		}
 		if p.isClosed() {
-			return Result{}, false, shuttingDown()
+			return Result{}, false, ErrShuttingDown
 		}
 		if p.wasReady(e) {
 			return Result{}, true, nil // died between invocations: inv never started
@@ -273,7 +264,7 @@ func (p *Pool) await(e *environment, inv *invocation, cold bool) (res Result, re
 			return p.answered(e, inv, out, cold), false, nil
 		}
 		if p.isClosed() {
-			return Result{}, false, shuttingDown()
+			return Result{}, false, ErrShuttingDown
 		}
 		p.discard(e)
 		return p.finish(e, inv, exitOutcome(inv.id, e.exitErr), cold), false, nil

@@ -19,12 +19,11 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv/internal/testfn"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
 func TestTenantsGetTheirOwnEnvironments(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "isolated", perTenant)
+	fn := h.function(t, "isolated")
 
 	a1, ra1 := h.invoke(t, fn, "blue", testfn.Request{})
 	a2, ra2 := h.invoke(t, fn, "blue", testfn.Request{})
@@ -94,34 +93,24 @@ func TestNewCodeGetsNewEnvironments(t *testing.T) {
 
 func TestInvokeRejects(t *testing.T) {
 	h := newHarness(t, nil)
-	tests := []struct {
-		name   string
-		fn     execenv.Function
-		tenant string
-		code   string
-		status int
-	}{
-		{"isolated function without a tenant", h.function(t, "iso", perTenant), "", "InvalidParameterValueException", 400},
-		{"tenant sent to a function without tenancy", h.function(t, "plain"), "blue", "InvalidParameterValueException", 400},
-		{"tenant outside AWS's pattern", h.function(t, "iso", perTenant), "blue\ngreen", "InvalidParameterValueException", 400},
-		{"runtime localaws cannot run", h.function(t, "py", func(f *execenv.Function) { f.Runtime = "python3.12" }), "",
-			"InvalidRuntimeException", 502},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := h.pool.Invoke(context.Background(), tc.fn, tc.tenant, "", []byte(`{}`))
-			var pe *protocol.Error
-			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, tc.code, pe.Code)
-			assert.Equal(t, tc.status, pe.Status())
-		})
-	}
+	t.Run("a runtime localaws cannot run", func(t *testing.T) {
+		fn := h.function(t, "py", func(f *execenv.Function) { f.Runtime = "python3.12" })
+		_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
+		var re *execenv.InvalidRuntimeError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, "python3.12", re.Runtime)
+	})
+	t.Run("a function without the fields the control plane sets", func(t *testing.T) {
+		fn := h.function(t, "bare", func(f *execenv.Function) { f.Timeout, f.LogGroup = 0, "" })
+		_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
+		assert.EqualError(t, err, "execenv: function bare is incomplete: LogGroup, Timeout unset")
+	})
 	assert.Empty(t, h.pool.Environments(), "nothing was started")
 }
 
 func TestConcurrentInvokesOfOneTenantStartMoreEnvironments(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "busy", perTenant)
+	fn := h.function(t, "busy")
 	var wg sync.WaitGroup
 	pids := make([]int, 2)
 	for i := range pids {
@@ -142,10 +131,10 @@ func TestThrottling(t *testing.T) {
 		name     string
 		opts     []execenv.Option
 		reserved int
-		reason   string
+		reason   execenv.ThrottleReason
 	}{
-		{"reserved concurrency", nil, 1, "ReservedFunctionConcurrentInvocationLimitExceeded"},
-		{"account concurrency", []execenv.Option{execenv.WithMaxConcurrency(1)}, -1, "ConcurrentInvocationLimitExceeded"},
+		{"reserved concurrency", nil, 1, execenv.FunctionLimit},
+		{"account concurrency", []execenv.Option{execenv.WithMaxConcurrency(1)}, -1, execenv.AccountLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,11 +150,9 @@ func TestThrottling(t *testing.T) {
 			<-started
 			eventually(t, "the first invocation runs", func() bool { return len(h.pool.Environments()) == 1 })
 			_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
-			var pe *protocol.Error
-			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, "TooManyRequestsException", pe.Code)
-			assert.Equal(t, http.StatusTooManyRequests, pe.Status())
-			assert.Equal(t, tc.reason, pe.Fields["Reason"])
+			var te *execenv.ThrottledError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tc.reason, te.Reason)
 			<-done
 			h.invoke(t, fn, "", testfn.Request{}) // capacity is back once the first one ends
 		})
@@ -174,15 +161,15 @@ func TestThrottling(t *testing.T) {
 		h := newHarness(t, nil)
 		fn := h.function(t, "off", func(f *execenv.Function) { f.ReservedConcurrency = 0 })
 		_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
-		var pe *protocol.Error
-		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, "ReservedFunctionConcurrentInvocationLimitExceeded", pe.Fields["Reason"])
+		var te *execenv.ThrottledError
+		require.ErrorAs(t, err, &te)
+		assert.Equal(t, execenv.FunctionLimit, te.Reason)
 	})
 }
 
 func TestTimeoutKillsTheEnvironment(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "slow", perTenant, func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
+	fn := h.function(t, "slow", func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
 
 	reqID := core.NewUUID()
@@ -226,7 +213,7 @@ func TestFunctionFailures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, nil)
-			fn := h.function(t, "failing", perTenant)
+			fn := h.function(t, "failing")
 			_, warm := h.invoke(t, fn, "blue", testfn.Request{})
 			res, _ := h.invoke(t, fn, "blue", tc.req)
 			fe := decodeError(t, res)
@@ -313,10 +300,10 @@ func TestZipSlipIsRefused(t *testing.T) {
 		zipFile{name: "../evil", data: []byte("owned"), mode: 0o644})
 	fn := h.function(t, "slip", func(f *execenv.Function) { f.ZipPath, f.CodeSHA256 = zipPath, codeSHA(t, zipPath) })
 	_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
-	var pe *protocol.Error
+	var pe *execenv.PackageError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "ServiceException", pe.Code)
-	assert.Contains(t, pe.Message, "points outside the package")
+	assert.Equal(t, "slip", pe.Function)
+	assert.ErrorContains(t, pe, "points outside the package")
 	assert.NoFileExists(t, outside)
 }
 
@@ -333,7 +320,7 @@ func TestOversizedResponse(t *testing.T) {
 func TestEnvironmentVariables(t *testing.T) {
 	h := newHarness(t, nil)
 	t.Setenv("LOCALAWS_HOST_SECRET", "must-not-leak")
-	fn := h.function(t, "envfn", perTenant, func(f *execenv.Function) {
+	fn := h.function(t, "envfn", func(f *execenv.Function) {
 		f.Env = map[string]string{"X": "1", "AWS_REGION": "eu-west-1", "TMPDIR": "/tmp"}
 		f.MemoryMB = 256
 	})
@@ -378,7 +365,7 @@ func TestEnvironmentVariables(t *testing.T) {
 
 func TestCloseLeavesNoProcessBehind(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "spawner", perTenant)
+	fn := h.function(t, "spawner")
 	var pids []int
 	for _, tenant := range []string{"a", "b", "c"} {
 		_, resp := h.invoke(t, fn, tenant, testfn.Request{Action: "spawn"})
@@ -404,15 +391,13 @@ func TestCloseLeavesNoProcessBehind(t *testing.T) {
 		t.Fatal("an invoke in flight did not return after Close")
 	}
 	_, err := h.pool.Invoke(context.Background(), fn, "a", "", []byte(`{}`))
-	var pe *protocol.Error
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, http.StatusServiceUnavailable, pe.Status())
+	assert.ErrorIs(t, err, execenv.ErrShuttingDown)
 }
 
 func TestIdleEnvironmentsAreReaped(t *testing.T) {
 	clock := core.NewFakeClock(time.Now())
 	h := newHarness(t, clock, execenv.WithIdleTTL(time.Minute))
-	fn := h.function(t, "idle", perTenant)
+	fn := h.function(t, "idle")
 	_, resp := h.invoke(t, fn, "blue", testfn.Request{})
 	clock.Advance(30 * time.Second) // first reaper tick: not idle long enough
 	_, again := h.invoke(t, fn, "blue", testfn.Request{})
@@ -427,7 +412,7 @@ func TestIdleEnvironmentsAreReaped(t *testing.T) {
 
 func TestDrainStopsTheFunctionsEnvironments(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "drained", perTenant)
+	fn := h.function(t, "drained")
 	other := h.function(t, "kept")
 	_, a := h.invoke(t, fn, "blue", testfn.Request{})
 	_, b := h.invoke(t, fn, "green", testfn.Request{})
@@ -553,7 +538,7 @@ func TestPlatformFailuresAreLogged(t *testing.T) {
 
 func TestJSONLogFormatCarriesTheTenant(t *testing.T) {
 	h := newHarness(t, nil)
-	fn := h.function(t, "jsonlogs", perTenant, func(f *execenv.Function) { f.LogFormat = "JSON" })
+	fn := h.function(t, "jsonlogs", func(f *execenv.Function) { f.LogFormat = "JSON" })
 	res, resp := h.invoke(t, fn, "blue", testfn.Request{Action: "env"})
 	assert.Equal(t, "JSON", resp.Env["AWS_LAMBDA_LOG_FORMAT"])
 	path := filepath.Join(h.env.StateDir, "envs", res.EnvironmentID, "output.log")
