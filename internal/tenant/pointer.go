@@ -139,9 +139,9 @@ func (l Lookup) Str() string {
 // Resolve validates doc as a single JSON value and resolves p in it, in one pass and without allocating in the common
 // case. It returns a malformed Rejection when doc is not well-formed JSON (RFC 8259, UTF-8, nesting at most 128), or
 // when an object along the pointer's path holds its key twice, or a key that differs from it only in case. Both are
-// spoofing tricks: parsers disagree on which duplicate wins, and encoding/json matches struct fields
-// case-insensitively, so a consumer could read a different tenant than the router did. Duplicates elsewhere in the
-// document are left alone.
+// spoofing tricks: parsers disagree on which duplicate wins, and encoding/json, .NET's case-insensitive options and
+// code that lowercases keys all match keys loosely, so a consumer could read a different tenant than the router did.
+// Duplicates elsewhere in the document are left alone.
 func (p Pointer) Resolve(doc string) (Lookup, *Rejection) {
 	if !utf8.ValidString(doc) {
 		return Lookup{}, Reject(ReasonMalformed, "document is not valid UTF-8")
@@ -259,7 +259,7 @@ func (w *walker) object(depth, level int, descend bool) bool {
 					return false
 				}
 				seen, match = true, true
-			case strings.EqualFold(key, tok):
+			case caseVariant(key, tok):
 				w.rej = Reject(ReasonMalformed, "key %s at offset %d differs only in case from %s on the path of "+
 					"pointer %s", quote(key), keyStart, quote(tok), quote(w.raw))
 				return false
@@ -410,4 +410,29 @@ func (w *walker) digits() int {
 		w.i++
 	}
 	return w.i - start
+}
+
+// caseVariant reports whether key and tok are different strings that some consumer could take for the same key: equal
+// under Go's simple case folding (which maps the Kelvin sign to k and ſ to s), or after Unicode lower- or upper-casing,
+// which map the dotless ı to I and İ to i where folding keeps them apart.
+func caseVariant(key, tok string) bool {
+	if key == tok {
+		return false
+	}
+	if strings.EqualFold(key, tok) {
+		return true
+	}
+	if isASCII(key) && isASCII(tok) {
+		return false // for ASCII, lower- and upper-casing agree with folding
+	}
+	return strings.ToLower(key) == strings.ToLower(tok) || strings.ToUpper(key) == strings.ToUpper(tok)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
