@@ -3,6 +3,7 @@ package router
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -144,6 +145,11 @@ func TestHandleDirectEvent(t *testing.T) {
 		{name: "event whose envelope fields have the wrong types is quarantined as malformed",
 			event:      `{"id":7,"detail-type":"x","detail":{"tenantId":"acme"}}`,
 			quarantine: "malformed"},
+		{name: "event id with characters SQS refuses is quarantined as malformed",
+			event: `{"id":"a\u0000b\uffff","detail-type":"x","detail":{"tenantId":"Bad!"}}`, quarantine: "malformed"},
+		{name: "event id over the bound is quarantined as malformed",
+			event:      `{"id":"` + strings.Repeat("e", 600<<10) + `","detail-type":"x","detail":{"tenantId":"acme"}}`,
+			quarantine: "malformed"},
 		{name: "event that is not JSON is quarantined as malformed", event: `{"id":"evt-1",`,
 			quarantine: "malformed"},
 		{name: "event that is not an object is quarantined as malformed", event: ` ["evt-1"]`,
@@ -192,6 +198,10 @@ func TestHandleDirectEvent(t *testing.T) {
 				assert.Equal(t, "direct", a[AttrSource])
 				assert.Equal(t, tt.event, aws.ToString(h.snd.msgs[0].MessageBody), "the event JSON is the body")
 				assert.NotContains(t, a, AttrOriginalAttributes)
+				for k, v := range a {
+					_, c, ok := sqsText(v)
+					assert.True(t, ok, "attribute %s holds %U, which SQS refuses", k, c)
+				}
 			} else {
 				assert.Empty(t, h.snd.msgs)
 			}

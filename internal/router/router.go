@@ -285,26 +285,27 @@ func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o out
 			slog.String("fix", "add a source with this queue_arn to ROUTER_SOURCES"))
 		return outcomeFailed
 	}
-	o, _ = r.route(ctx, item{
+	it := item{
 		src:       src,
-		messageID: messageID(src, rec),
+		messageID: rec.MessageId,
 		groupID:   rec.Attributes["MessageGroupId"],
 		body:      rec.Body,
 		attrs:     rec.MessageAttributes,
-	})
+	}
+	// An EventBridge source knows a message by its event id, the same whether the event came through the buffer
+	// queue or directly. A bad id is quarantined under the SQS MessageId, which SQS vouches for.
+	if src.kind == config.KindEventBridge {
+		id, rej := eventID(rec.Body)
+		if rej != nil {
+			o, _ = r.reject(ctx, it, rej)
+			return o
+		}
+		if id != "" {
+			it.messageID = id
+		}
+	}
+	o, _ = r.route(ctx, it)
 	return o
-}
-
-// messageID is the ID producers know the message by: for an EventBridge source, the event id
-// (the same whether the event came through the buffer queue or directly); otherwise the SQS MessageId.
-func messageID(src *source, rec *events.SQSMessage) string {
-	if src.kind != config.KindEventBridge {
-		return rec.MessageId
-	}
-	if id, rej := eventID(rec.Body); rej == nil && id != "" {
-		return id
-	}
-	return rec.MessageId
 }
 
 // eventIDPointer finds an EventBridge event's id with the same allocation-free scanner as the tenant rules.
@@ -337,7 +338,12 @@ func (r *Router) HandleEvent(ctx context.Context, raw []byte) error {
 	return nil
 }
 
-// eventID checks that a direct event is a JSON object whose id, if present, is a string, and returns the id. The
+// MaxEventIDLength bounds an EventBridge event's id. EventBridge issues 36-character UUIDs; anyone who may send to a
+// buffer queue can write any id, and the id becomes a quarantine attribute, a log field and part of the envelope.
+const MaxEventIDLength = 128
+
+// eventID checks that an event is a JSON object whose id, if present, is a string of at most MaxEventIDLength bytes
+// that SQS accepts in an attribute value, and returns the id. The
 // pointer scanner validates the whole document in one pass without allocating; decoding the event into a struct would
 // cost as much as the rest of the routing. The other envelope fields reach the backend untouched, as they do from a
 // buffer queue.
@@ -355,7 +361,16 @@ func eventID(doc string) (string, *tenant.Rejection) {
 	if l.Kind != tenant.KindString {
 		return "", tenant.Reject(tenant.ReasonMalformed, "not an EventBridge event: id is %s; want a string", l.Kind)
 	}
-	return l.Str(), nil
+	id := l.Str()
+	if len(id) > MaxEventIDLength {
+		return "", tenant.Reject(tenant.ReasonMalformed, "event id is %d bytes; at most %d are allowed",
+			len(id), MaxEventIDLength)
+	}
+	if i, c, ok := sqsText(id); !ok {
+		return "", tenant.Reject(tenant.ReasonMalformed, "event id has character %U at offset %d, which SQS does "+
+			"not allow in a message attribute", c, i)
+	}
+	return id, nil
 }
 
 // route takes one message to its end: routed, quarantined, or failed (with the error that says why).

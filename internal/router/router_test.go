@@ -141,6 +141,15 @@ func TestHandleSQSRecord(t *testing.T) {
 			rec: events.SQSMessage{MessageId: "m1", EventSourceARN: bufferARN,
 				Body: `{"id":"e1","detail-type":"order","source":"shop","detail":{"tenantId":"acme"}}`},
 			want: want{invoked: true, messageID: "e1"}},
+		{name: "event id with characters SQS refuses is quarantined as malformed under the SQS message id",
+			mode: config.ModeAsync,
+			rec: events.SQSMessage{MessageId: "m1", EventSourceARN: bufferARN,
+				Body: `{"id":"a\u0000b\uffff","detail":{"tenantId":"Bad!"}}`},
+			want: want{quarantine: "malformed", detail: "event id has character U+0000 at offset 1"}},
+		{name: "event id over the bound is quarantined as malformed even with a valid tenant", mode: config.ModeAsync,
+			rec: events.SQSMessage{MessageId: "m1", EventSourceARN: bufferARN,
+				Body: `{"id":"` + strings.Repeat("e", 600<<10) + `","detail":{"tenantId":"acme"}}`},
+			want: want{quarantine: "malformed", detail: "event id is 614400 bytes; at most 128"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
