@@ -1,13 +1,19 @@
 package router
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -23,46 +29,41 @@ const (
 	AttrDetail             = "quarantine_detail"
 	AttrOriginalMessageID  = "original_message_id"
 	AttrOriginalAttributes = "original_attributes"
+	// Set only when the original did not fit whole: "true", the original's size as SQS counted it (body plus every
+	// attribute's name, data type and value), and the SHA-256 of the original body in hex.
+	AttrOriginalTruncated = "original_truncated"
+	AttrOriginalSize      = "original_size"
+	AttrOriginalSHA256    = "original_sha256"
+)
+
+// Size of a quarantine message. SQS counts the body and every attribute's name, data type and value against
+// MaxSQSMessage. The reason attributes (every one but original_attributes) stay within reasonBudget, and the original
+// gets all the rest.
+const (
+	MaxSQSMessage   = 1 << 20
+	reasonBudget    = 2 << 10
+	maxDetail       = reasonBudget / 2 // details quote at most short prefixes of values; this only cuts pathological ones
+	stringType      = "String"
+	truncatedMarker = "true"
 )
 
 // reject quarantines a message. The message counts as handled only once the quarantine queue has it.
 func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (outcome, error) {
-	in := &sqs.SendMessageInput{
-		QueueUrl:          aws.String(r.quarantineURL),
-		MessageBody:       aws.String(it.body),
-		MessageAttributes: map[string]sqstypes.MessageAttributeValue{},
-	}
-	put := func(k, v string) {
-		if v != "" { // SQS refuses empty attribute values
-			in.MessageAttributes[k] = sqstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
-		}
-	}
-	put(AttrReason, string(rej.Reason))
-	put(AttrSource, it.src.name)
-	put(AttrDetail, rej.Detail)
-	put(AttrOriginalMessageID, it.messageID)
-	if orig := originalAttributes(it); orig != "" {
-		put(AttrOriginalAttributes, orig)
-	}
-	if r.fifoQuarantine {
-		// A FIFO quarantine queue needs a group; the dedup ID makes a redelivered reject idempotent.
-		group := it.groupID
-		if group == "" {
-			group = it.src.name
-		}
-		sum := sha256.Sum256([]byte(it.src.name + "\x00" + it.messageID + "\x00" + it.body))
-		in.MessageGroupId = aws.String(group)
-		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
-	}
+	in := r.quarantineMessage(it, rej)
 
 	// The detail quotes parts of untrusted values, so it goes to the quarantine message only, never to a log line.
+	_, truncated := in.MessageAttributes[AttrOriginalTruncated]
 	logAttrs := func(reason string, extra ...slog.Attr) []slog.Attr {
-		return append([]slog.Attr{
+		attrs := []slog.Attr{
 			requestAttr(ctx),
 			slog.String("messageId", it.messageID),
 			slog.String("source", it.src.name),
 			slog.String("reason", reason),
-		}, extra...)
+		}
+		if truncated {
+			attrs = append(attrs, slog.Bool(AttrOriginalTruncated, true))
+		}
+		return append(attrs, extra...)
 	}
 	if _, err := r.snd.SendMessage(ctx, in); err != nil {
 		r.log.LogAttrs(ctx, slog.LevelError, "message failed", logAttrs("quarantine_failed",
@@ -73,23 +74,128 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 	return outcomeQuarantined, nil
 }
 
-// originalAttributes renders the string values of the message's attributes as a JSON object, or "" when it has none.
-func originalAttributes(it item) string {
-	if len(it.attrs) == 0 {
-		return ""
+// quarantineMessage builds the quarantine message, which always fits MaxSQSMessage. The original body and its
+// attributes get what the reason attributes leave; when they do not fit whole, the truncation attributes say so, the
+// body is kept first (cut at a character boundary when it alone is too big), then whole attributes in name order.
+func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMessageInput {
+	in := &sqs.SendMessageInput{
+		QueueUrl:          aws.String(r.quarantineURL),
+		MessageAttributes: map[string]sqstypes.MessageAttributeValue{},
 	}
-	m := make(map[string]string, len(it.attrs))
-	for k, a := range it.attrs {
-		if a.StringValue != nil && (strings.HasPrefix(a.DataType, "String") || strings.HasPrefix(a.DataType, "Number")) {
-			m[k] = *a.StringValue
+	put := func(k, v string) {
+		if v != "" { // SQS refuses empty attribute values
+			in.MessageAttributes[k] = sqstypes.MessageAttributeValue{DataType: aws.String(stringType), StringValue: aws.String(v)}
 		}
 	}
-	if len(m) == 0 {
-		return ""
+	put(AttrReason, string(rej.Reason))
+	put(AttrSource, it.src.name)
+	put(AttrDetail, cut(rej.Detail, maxDetail))
+	put(AttrOriginalMessageID, it.messageID)
+
+	// room is what the original may take; original_attributes costs its name and type on top of its value.
+	room := MaxSQSMessage - sqsSize(in)
+	overhead := attrCost(AttrOriginalAttributes, "")
+	body := it.body
+	attrs, complete := renderAttributes(it.attrs, room-len(body)-overhead)
+	if !complete || len(body) > room {
+		sum := sha256.Sum256([]byte(it.body))
+		put(AttrOriginalTruncated, truncatedMarker)
+		put(AttrOriginalSize, strconv.Itoa(originalSize(it)))
+		put(AttrOriginalSHA256, hex.EncodeToString(sum[:]))
+		room = MaxSQSMessage - sqsSize(in)
+		body = cut(body, room)
+		attrs, _ = renderAttributes(it.attrs, room-len(body)-overhead)
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return ""
+	in.MessageBody = aws.String(body)
+	put(AttrOriginalAttributes, attrs)
+
+	if r.fifoQuarantine {
+		// A FIFO quarantine queue needs a group; the dedup ID makes a redelivered reject idempotent.
+		group := it.groupID
+		if group == "" {
+			group = it.src.name
+		}
+		sum := sha256.Sum256([]byte(it.src.name + "\x00" + it.messageID + "\x00" + it.body))
+		in.MessageGroupId = aws.String(group)
+		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
 	}
-	return string(b)
+	return in
+}
+
+// sqsSize is the size SQS counts for a message: its body and every attribute's name, data type and value.
+func sqsSize(in *sqs.SendMessageInput) int {
+	n := len(aws.ToString(in.MessageBody))
+	for k, v := range in.MessageAttributes {
+		n += len(k) + len(aws.ToString(v.DataType)) + len(aws.ToString(v.StringValue)) + len(v.BinaryValue)
+	}
+	return n
+}
+
+// attrCost is what a String attribute counts against the message size.
+func attrCost(name, value string) int { return len(name) + len(stringType) + len(value) }
+
+// originalSize is the size SQS counted for the original message: its body and its attributes' names, types and values.
+func originalSize(it item) int {
+	n := len(it.body)
+	for k, a := range it.attrs {
+		n += len(k) + len(a.DataType) + len(aws.ToString(a.StringValue)) + len(a.BinaryValue)
+	}
+	return n
+}
+
+// cut returns the longest prefix of s of at most n bytes that ends on a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// renderAttributes renders the string values of a message's attributes as a JSON object, in name order and without
+// HTML escaping (json.Marshal would write each '<' as 6 bytes). It keeps whole attributes while the object fits in
+// limit bytes and reports whether it kept them all. It returns "" when there is nothing to render.
+func renderAttributes(attrs map[string]events.SQSMessageAttribute, limit int) (string, bool) {
+	names := make([]string, 0, len(attrs))
+	for k, a := range attrs {
+		if a.StringValue != nil && (strings.HasPrefix(a.DataType, "String") || strings.HasPrefix(a.DataType, "Number")) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return "", true
+	}
+	slices.Sort(names)
+	var out, entry bytes.Buffer
+	enc := json.NewEncoder(&entry)
+	enc.SetEscapeHTML(false)
+	out.WriteByte('{')
+	complete := true
+	for _, k := range names {
+		entry.Reset()
+		_ = enc.Encode(k) // strings always encode
+		entry.Truncate(entry.Len() - 1)
+		entry.WriteByte(':')
+		_ = enc.Encode(*attrs[k].StringValue)
+		entry.Truncate(entry.Len() - 1)
+		sep := 0
+		if out.Len() > 1 {
+			sep = 1
+		}
+		if out.Len()+sep+entry.Len()+1 > limit {
+			complete = false
+			continue
+		}
+		if sep == 1 {
+			out.WriteByte(',')
+		}
+		out.Write(entry.Bytes())
+	}
+	if out.Len() == 1 {
+		return "", complete
+	}
+	out.WriteByte('}')
+	return out.String(), complete
 }
