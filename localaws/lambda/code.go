@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 const (
@@ -69,15 +70,15 @@ func decodeCodeRequest(r *http.Request, v any, op string) error {
 	return err
 }
 
-func validateArchitectures(errs *fieldErrors, archs []string) {
+func validateArchitectures(errs *shape.Violations, archs []string) {
 	if archs == nil {
 		return
 	}
 	if len(archs) != 1 {
-		errs.add("["+strings.Join(archs, ", ")+"]", "architectures", "have length less than or equal to 1")
+		errs.Add("["+strings.Join(archs, ", ")+"]", "architectures", "Member must have length less than or equal to 1")
 	}
 	for _, a := range archs {
-		errs.enum("architectures", a, "x86_64", "arm64")
+		errs.Enum("architectures", a, "x86_64", "arm64")
 	}
 }
 
@@ -91,9 +92,9 @@ func (s *Service) UpdateFunctionCode(r *http.Request) (int, any, error) {
 	if err := decodeCodeRequest(r, &in, "UpdateFunctionCode"); err != nil {
 		return 0, nil, err
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	validateArchitectures(&errs, in.Architectures)
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	if err := onlyLatest(ref); err != nil {

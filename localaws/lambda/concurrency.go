@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // The default account quota; 100 of it always stays unreserved.
@@ -29,12 +30,12 @@ func (s *Service) PutFunctionConcurrency(r *http.Request) (int, any, error) {
 	if err := protocol.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	if in.ReservedConcurrentExecutions == nil {
-		errs.add("null", "reservedConcurrentExecutions", "not be null")
+		errs.Null("reservedConcurrentExecutions")
 	}
-	errs.intRange("reservedConcurrentExecutions", in.ReservedConcurrentExecutions, 0, accountConcurrency)
-	if err := errs.err(); err != nil {
+	errs.OptionalRange("reservedConcurrentExecutions", in.ReservedConcurrentExecutions, 0, accountConcurrency)
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	return s.withFunction(r, func(f *function, _ *version, ref functionRef) (int, any, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // runtimes is every Runtime value of the API; deprecatedRuntimes can no longer be used
@@ -48,43 +49,43 @@ type configFields struct {
 }
 
 // validate checks the API model's constraints (ValidationException).
-func (c configFields) validate(errs *fieldErrors) {
+func (c configFields) validate(errs *shape.Violations) {
 	if c.Role != nil {
-		errs.pattern("role", *c.Role, roleARNPattern)
+		errs.Pattern("role", *c.Role, roleARNPattern)
 	}
 	if c.Handler != nil {
-		errs.length("handler", *c.Handler, 0, 128)
+		errs.Length("handler", *c.Handler, 0, 128)
 	}
 	if c.Runtime != nil {
-		errs.enum("runtime", *c.Runtime, runtimes...)
+		errs.Enum("runtime", *c.Runtime, runtimes...)
 	}
 	if c.Description != nil {
-		errs.length("description", *c.Description, 0, 256)
+		errs.Length("description", *c.Description, 0, 256)
 	}
-	errs.intRange("timeout", c.Timeout, 1, 900)
-	errs.intRange("memorySize", c.MemorySize, 128, 10240)
+	errs.OptionalRange("timeout", c.Timeout, 1, 900)
+	errs.OptionalRange("memorySize", c.MemorySize, 128, 10240)
 	if c.EphemeralStorage != nil {
-		errs.intRange("ephemeralStorage.size", &c.EphemeralStorage.Size, 512, 10240)
+		errs.OptionalRange("ephemeralStorage.size", &c.EphemeralStorage.Size, 512, 10240)
 	}
 	if c.TracingConfig != nil {
-		errs.enum("tracingConfig.mode", c.TracingConfig.Mode, "Active", "PassThrough")
+		errs.Enum("tracingConfig.mode", c.TracingConfig.Mode, "Active", "PassThrough")
 	}
 	if c.Environment != nil {
 		for k := range c.Environment.Variables {
-			errs.pattern("environment.variables", k, envKeyPattern)
+			errs.Pattern("environment.variables", k, envKeyPattern)
 		}
 	}
 	if l := c.LoggingConfig; l != nil {
-		errs.enum("loggingConfig.logFormat", l.LogFormat, "JSON", "Text")
-		errs.enum("loggingConfig.applicationLogLevel", l.ApplicationLogLevel, "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
-		errs.enum("loggingConfig.systemLogLevel", l.SystemLogLevel, "DEBUG", "INFO", "WARN")
+		errs.Enum("loggingConfig.logFormat", l.LogFormat, "JSON", "Text")
+		errs.Enum("loggingConfig.applicationLogLevel", l.ApplicationLogLevel, "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+		errs.Enum("loggingConfig.systemLogLevel", l.SystemLogLevel, "DEBUG", "INFO", "WARN")
 		if l.LogGroup != "" {
-			errs.length("loggingConfig.logGroup", l.LogGroup, 1, 512)
-			errs.pattern("loggingConfig.logGroup", l.LogGroup, logGroupPattern)
+			errs.Length("loggingConfig.logGroup", l.LogGroup, 1, 512)
+			errs.Pattern("loggingConfig.logGroup", l.LogGroup, logGroupPattern)
 		}
 	}
 	if c.SnapStart != nil {
-		errs.enum("snapStart.applyOn", c.SnapStart.ApplyOn, "PublishedVersions", "None")
+		errs.Enum("snapStart.applyOn", c.SnapStart.ApplyOn, "PublishedVersions", "None")
 	}
 }
 
@@ -237,9 +238,9 @@ func (s *Service) UpdateFunctionConfiguration(r *http.Request) (int, any, error)
 		DeadLetterConfig: in.DeadLetterConfig, EphemeralStorage: in.EphemeralStorage, LoggingConfig: in.LoggingConfig,
 		SnapStart: in.SnapStart, Layers: in.Layers, FileSystemConfigs: in.FileSystemConfigs, VpcConfig: in.VpcConfig,
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	fields.validate(&errs)
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	if in.TenancyConfig != nil {

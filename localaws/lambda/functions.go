@@ -1,13 +1,15 @@
 package lambda
 
 import (
-	"maps"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"sort"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 const (
@@ -23,7 +25,7 @@ type function struct {
 	published []*version // ascending
 	// lastVersion numbers versions: AWS never reuses a deleted version's number.
 	lastVersion int
-	tags        map[string]string
+	tags        shape.TagSet
 	reserved    *int
 }
 
@@ -92,10 +94,12 @@ func (s *Service) lookup(ref functionRef) (*function, *version, error) {
 	if ref.Account != "" {
 		account = ref.Account
 	}
-	arn := "arn:" + core.Partition + ":lambda:" + region + ":" + account + ":function:" + ref.Name
+	resource := "function:" + ref.Name
 	if ref.Qualifier != "" {
-		arn += ":" + ref.Qualifier
+		resource += ":" + ref.Qualifier
 	}
+	arn := arn.ARN{Partition: core.Partition, Service: "lambda", Region: region, AccountID: account,
+		Resource: resource}.String()
 	f := s.functions[ref.Name]
 	if f == nil || region != s.env.Region || account != s.env.Account {
 		return nil, nil, functionNotFound(arn)
@@ -167,37 +171,37 @@ func (s *Service) CreateFunction(r *http.Request) (int, any, error) {
 	if in.KMSKeyArn != "" {
 		fields.KMSKeyArn = &in.KMSKeyArn
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	var ref functionRef
 	switch {
 	case in.FunctionName == "":
-		errs.add("null", "functionName", "not be null")
+		errs.Null("functionName")
 	default:
 		var err error
 		if ref, err = parseFunctionRef(in.FunctionName, ""); err != nil {
 			return 0, nil, err
 		}
 		if ref.Qualifier != "" {
-			errs.add(in.FunctionName, "functionName", "not carry a qualifier when creating a function")
+			errs.Add(in.FunctionName, "functionName", "Member must not carry a qualifier when creating a function")
 		}
 	}
 	if in.Role == "" {
-		errs.add("null", "role", "not be null")
+		errs.Null("role")
 		fields.Role = nil
 	}
 	if in.Code == nil {
-		errs.add("null", "code", "not be null")
+		errs.Null("code")
 	}
 	fields.validate(&errs)
 	validateArchitectures(&errs, in.Architectures)
-	errs.enum("packageType", in.PackageType, "Zip", "Image")
+	errs.Enum("packageType", in.PackageType, "Zip", "Image")
 	if in.TenancyConfig != nil {
 		if in.TenancyConfig.TenantIsolationMode == "" {
-			errs.add("null", "tenancyConfig.tenantIsolationMode", "not be null")
+			errs.Null("tenancyConfig.tenantIsolationMode")
 		}
-		errs.enum("tenancyConfig.tenantIsolationMode", in.TenancyConfig.TenantIsolationMode, "PER_TENANT")
+		errs.Enum("tenancyConfig.tenantIsolationMode", in.TenancyConfig.TenantIsolationMode, "PER_TENANT")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	switch {
@@ -230,6 +234,10 @@ func (s *Service) CreateFunction(r *http.Request) (int, any, error) {
 	if err := fields.apply(&cfg); err != nil {
 		return 0, nil, err
 	}
+	tags := shape.TagsOf(in.Tags)
+	if err := tagging.Check(tags); err != nil {
+		return 0, nil, err
+	}
 	pkg, err := s.acceptCode(in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.ImageURI)
 	if err != nil {
 		return 0, nil, err
@@ -241,9 +249,9 @@ func (s *Service) CreateFunction(r *http.Request) (int, any, error) {
 	if _, ok := s.functions[ref.Name]; ok {
 		return 0, nil, resourceConflict("Function already exist: %s", ref.Name)
 	}
-	f := &function{name: ref.Name, arn: s.functionARN(ref.Name), tags: map[string]string{},
+	f := &function{name: ref.Name, arn: s.functionARN(ref.Name),
 		latest: &version{cfg: cfg, zipPath: pkg.path}}
-	maps.Copy(f.tags, in.Tags)
+	_ = tagging.Merge(&f.tags, tags) // checked before the code was unpacked
 	s.functions[ref.Name] = f
 	if in.Publish {
 		v := s.publish(f, nil)
@@ -258,7 +266,7 @@ func (s *Service) GetFunction(r *http.Request) (int, any, error) {
 		out := GetFunctionOutput{
 			Configuration: f.view(v, ref.Qualifier),
 			Code:          FunctionCodeLocation{RepositoryType: "S3", Location: s.env.BaseURL() + packagesURLPath + filepath.Base(v.zipPath)},
-			Tags:          maps.Clone(f.tags),
+			Tags:          f.tags.Map(),
 		}
 		if ref.Qualifier == "" && f.reserved != nil {
 			out.Concurrency = &Concurrency{ReservedConcurrentExecutions: intPtr(*f.reserved)}
@@ -300,9 +308,9 @@ func (s *Service) ListFunctions(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	var errs fieldErrors
-	errs.enum("functionVersion", q.Get("FunctionVersion"), "ALL")
-	if err := errs.err(); err != nil {
+	var errs shape.Violations
+	errs.Enum("functionVersion", q.Get("FunctionVersion"), "ALL")
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	s.mu.Lock()

@@ -435,6 +435,35 @@ func TestTags(t *testing.T) {
 	requireNotFound(t, err)
 }
 
+func TestTagLimits(t *testing.T) {
+	h := newHarness(t)
+	h.create("fn")
+	tag := func(tags map[string]string) error {
+		_, err := h.client.TagResource(h.ctx(), &lambda.TagResourceInput{Resource: aws.String(h.arn("fn")), Tags: tags})
+		return err
+	}
+	many := func(n int, prefix string) map[string]string {
+		m := map[string]string{}
+		for i := range n {
+			m[fmt.Sprintf("%s%02d", prefix, i)] = "v"
+		}
+		return m
+	}
+	// 128 two-byte characters: AWS counts characters, so the key is at the limit, not over it.
+	require.NoError(t, tag(map[string]string{strings.Repeat("é", 128): strings.Repeat("é", 256)}))
+	requireCode(t, tag(map[string]string{strings.Repeat("k", 129): "v"}), "ValidationException", http.StatusBadRequest)
+	requireCode(t, tag(map[string]string{"k": strings.Repeat("v", 257)}), "ValidationException", http.StatusBadRequest)
+
+	require.NoError(t, tag(many(49, "a")), "49 added to the one above make 50")
+	requireCode(t, tag(many(1, "b")), "InvalidParameterValueException", http.StatusBadRequest)
+	out, err := h.client.ListTags(h.ctx(), &lambda.ListTagsInput{Resource: aws.String(h.arn("fn"))})
+	require.NoError(t, err)
+	assert.Len(t, out.Tags, 50, "a refused TagResource changes nothing")
+
+	_, err = h.client.CreateFunction(h.ctx(), h.createInput("many", func(in *lambda.CreateFunctionInput) { in.Tags = many(51, "c") }))
+	requireCode(t, err, "InvalidParameterValueException", http.StatusBadRequest)
+}
+
 func TestUnknownOperationNamesMethodAndPath(t *testing.T) {
 	h := newHarness(t)
 	_, err := h.client.ListAliases(h.ctx(), &lambda.ListAliasesInput{FunctionName: aws.String("fn")})

@@ -13,6 +13,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // Invoke payload quotas: 6 MB synchronous, 1 MB asynchronous.
@@ -37,11 +38,11 @@ func (s *Service) Invoke(r *http.Request) (int, any, error) {
 	if invocationType == "" {
 		invocationType = "RequestResponse"
 	}
-	var errs fieldErrors
-	errs.enum("invocationType", invocationType, "Event", "RequestResponse", "DryRun")
-	errs.enum("logType", r.Header.Get("X-Amz-Log-Type"), "None", "Tail")
+	var errs shape.Violations
+	errs.Enum("invocationType", invocationType, "Event", "RequestResponse", "DryRun")
+	errs.Enum("logType", r.Header.Get("X-Amz-Log-Type"), "None", "Tail")
 	tenantID := r.Header.Get("X-Amz-Tenant-Id")
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	if len(r.Header.Values("X-Amz-Tenant-Id")) > 0 {

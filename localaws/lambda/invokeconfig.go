@@ -6,13 +6,14 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 func (in *EventInvokeConfigInput) validate() error {
-	var errs fieldErrors
-	errs.intRange("maximumRetryAttempts", in.MaximumRetryAttempts, 0, 2)
-	errs.intRange("maximumEventAgeInSeconds", in.MaximumEventAgeInSeconds, 60, 21600)
-	if err := errs.err(); err != nil {
+	var errs shape.Violations
+	errs.OptionalRange("maximumRetryAttempts", in.MaximumRetryAttempts, 0, 2)
+	errs.OptionalRange("maximumEventAgeInSeconds", in.MaximumEventAgeInSeconds, 60, 21600)
+	if err := errs.Err(protocol.Validation); err != nil {
 		return err
 	}
 	if d := in.DestinationConfig; d != nil {

@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 const (
@@ -24,7 +24,7 @@ const (
 type mapping struct {
 	cfg     EventSourceMappingConfiguration
 	enabled bool
-	tags    map[string]string
+	tags    shape.TagSet
 }
 
 func enabledState(enabled bool) string {
@@ -57,24 +57,24 @@ func (m *mapping) poller() esm.Mapping {
 
 // validate checks the model constraints and refuses the members of other source types.
 func (in *EventSourceMappingInput) validate() error {
-	var errs fieldErrors
-	errs.intRange("batchSize", in.BatchSize, 1, 10000)
-	errs.intRange("maximumBatchingWindowInSeconds", in.MaximumBatchingWindowInSeconds, 0, 300)
+	var errs shape.Violations
+	errs.OptionalRange("batchSize", in.BatchSize, 1, 10000)
+	errs.OptionalRange("maximumBatchingWindowInSeconds", in.MaximumBatchingWindowInSeconds, 0, 300)
 	if in.FunctionResponseTypes != nil {
 		if len(*in.FunctionResponseTypes) > 1 {
-			errs.add(strings.Join(*in.FunctionResponseTypes, ","), "functionResponseTypes", "have length less than or equal to 1")
+			errs.Add(strings.Join(*in.FunctionResponseTypes, ","), "functionResponseTypes", "Member must have length less than or equal to 1")
 		}
 		for _, t := range *in.FunctionResponseTypes {
-			errs.enum("functionResponseTypes", t, reportBatchFailures)
+			errs.Enum("functionResponseTypes", t, reportBatchFailures)
 		}
 	}
 	if in.ScalingConfig != nil {
-		errs.intRange("scalingConfig.maximumConcurrency", in.ScalingConfig.MaximumConcurrency, 2, 1000)
+		errs.OptionalRange("scalingConfig.maximumConcurrency", in.ScalingConfig.MaximumConcurrency, 2, 1000)
 	}
 	if in.FilterCriteria != nil && len(in.FilterCriteria.Filters) > 5 {
-		errs.add(len(in.FilterCriteria.Filters), "filterCriteria.filters", "have length less than or equal to 5")
+		errs.Add(len(in.FilterCriteria.Filters), "filterCriteria.filters", "Member must have length less than or equal to 5")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return err
 	}
 	for name, set := range map[string]bool{
@@ -138,24 +138,24 @@ func (s *Service) CreateEventSourceMapping(r *http.Request) (int, any, error) {
 	if err := protocol.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	if in.FunctionName == nil {
-		errs.add("null", "functionName", "not be null")
+		errs.Null("functionName")
 	}
 	if in.EventSourceArn == "" {
-		errs.add("null", "eventSourceArn", "not be null")
+		errs.Null("eventSourceArn")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	if err := in.validate(); err != nil {
 		return 0, nil, err
 	}
-	src := sqsARNPattern.FindStringSubmatch(in.EventSourceArn)
-	if src == nil {
+	src, err := shape.ParseQueueARN(in.EventSourceArn)
+	if err != nil {
 		return 0, nil, invalidParameter("localaws emulates event source mappings for Amazon SQS queues only; %s is not an SQS queue ARN.", in.EventSourceArn)
 	}
-	if src[1] != s.env.Region {
+	if src.Region != s.env.Region {
 		return 0, nil, invalidParameter("The event source %s must be in the function's Region (%s).", in.EventSourceArn, s.env.Region)
 	}
 
@@ -175,7 +175,7 @@ func (s *Service) CreateEventSourceMapping(r *http.Request) (int, any, error) {
 			}
 		}
 		id := core.NewUUID()
-		m := &mapping{enabled: in.Enabled == nil || *in.Enabled, tags: map[string]string{}}
+		m := &mapping{enabled: in.Enabled == nil || *in.Enabled}
 		m.cfg = EventSourceMappingConfiguration{
 			UUID: id, EventSourceMappingArn: s.env.ARN("lambda", s.env.Region, "event-source-mapping:"+id),
 			EventSourceArn: in.EventSourceArn, FunctionArn: functionARN, BatchSize: defaultSQSBatchSize,
@@ -185,7 +185,9 @@ func (s *Service) CreateEventSourceMapping(r *http.Request) (int, any, error) {
 		if err := applySQSRules(m.cfg); err != nil {
 			return EventSourceMappingConfiguration{}, esm.Mapping{}, err
 		}
-		maps.Copy(m.tags, in.Tags)
+		if err := tagging.Merge(&m.tags, shape.TagsOf(in.Tags)); err != nil {
+			return EventSourceMappingConfiguration{}, esm.Mapping{}, err
+		}
 		s.mappings[id] = m
 		return m.cfg, m.poller(), nil
 	}()

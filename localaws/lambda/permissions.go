@@ -9,6 +9,7 @@ import (
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 var (
@@ -46,24 +47,24 @@ func (s *Service) AddPermission(r *http.Request) (int, any, error) {
 	if err := protocol.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	var errs fieldErrors
+	var errs shape.Violations
 	for field, v := range map[string]string{"statementId": in.StatementID, "action": in.Action, "principal": in.Principal} {
 		if v == "" {
-			errs.add("null", field, "not be null")
+			errs.Null(field)
 		}
 	}
 	if in.StatementID != "" {
-		errs.length("statementId", in.StatementID, 1, 100)
-		errs.pattern("statementId", in.StatementID, statementIDPattern)
+		errs.Length("statementId", in.StatementID, 1, 100)
+		errs.Pattern("statementId", in.StatementID, statementIDPattern)
 	}
 	if in.Action != "" {
-		errs.pattern("action", in.Action, actionPattern)
+		errs.Pattern("action", in.Action, actionPattern)
 	}
 	if in.SourceAccount != "" {
-		errs.pattern("sourceAccount", in.SourceAccount, accountPattern)
+		errs.Pattern("sourceAccount", in.SourceAccount, accountPattern)
 	}
-	errs.enum("functionUrlAuthType", in.FunctionURLAuthType, "NONE", "AWS_IAM")
-	if err := errs.err(); err != nil {
+	errs.Enum("functionUrlAuthType", in.FunctionURLAuthType, "NONE", "AWS_IAM")
+	if err := errs.Err(protocol.Validation); err != nil {
 		return 0, nil, err
 	}
 	principal, err := renderPrincipal(in.Principal)

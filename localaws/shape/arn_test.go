@@ -45,6 +45,8 @@ func TestParseQueueARN(t *testing.T) {
 		{"another partition", "arn:aws-cn:sqs:cn-north-1:123456789012:q",
 			shape.Queue{Partition: "aws-cn", Region: "cn-north-1", Account: "123456789012", Name: "q"}},
 		{"a topic is not a queue", "arn:aws:sns:us-east-1:000000000000:t", shape.Queue{}},
+		{"a function is not a queue", "arn:aws:lambda:us-east-1:000000000000:function:f", shape.Queue{}},
+		{"a queue ARN needs a name", "arn:aws:sqs:us-east-1:000000000000:", shape.Queue{}},
 		{"a queue ARN needs a region", "arn:aws:sqs::000000000000:q", shape.Queue{}},
 		{"a queue ARN needs a 12-digit account", "arn:aws:sqs:us-east-1:0:q", shape.Queue{}},
 		{"a queue name has at most 80 characters", "arn:aws:sqs:us-east-1:000000000000:" +

@@ -49,6 +49,13 @@ func (v *Violations) Range(member string, n, lo, hi int) {
 	}
 }
 
+// OptionalRange is Range for a member that may be absent (nil).
+func (v *Violations) OptionalRange(member string, n *int, lo, hi int) {
+	if n != nil {
+		v.Range(member, *n, lo, hi)
+	}
+}
+
 // Pattern checks that re, an anchored pattern such as Anchored builds, matches value.
 // The message quotes the pattern without its anchors, as the API model spells it.
 func (v *Violations) Pattern(member, value string, re *regexp.Regexp) {

@@ -72,26 +72,3 @@ func TestToRecordJSONIsWhatLambdaSends(t *testing.T) {
 		"eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:q","awsRegion":"us-east-1"}`,
 		string(b))
 }
-
-func TestParseQueueARN(t *testing.T) {
-	tests := []struct {
-		name, arn string
-		want      QueueARN
-		ok        bool
-	}{
-		{name: "standard queue", arn: "arn:aws:sqs:us-east-1:000000000000:q", ok: true,
-			want: QueueARN{Region: "us-east-1", Account: "000000000000", Name: "q"}},
-		{name: "FIFO queue", arn: "arn:aws:sqs:eu-west-1:123456789012:q.fifo", ok: true,
-			want: QueueARN{Region: "eu-west-1", Account: "123456789012", Name: "q.fifo"}},
-		{name: "Lambda ARN is refused", arn: "arn:aws:lambda:us-east-1:000000000000:function:f"},
-		{name: "missing name is refused", arn: "arn:aws:sqs:us-east-1:000000000000:"},
-		{name: "queue URL is refused", arn: "http://127.0.0.1/000000000000/q"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseQueueARN(tt.arn)
-			assert.Equal(t, tt.ok, err == nil, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
 // defaultVisibility is SQS's default, used when the queue's own cannot be read.
@@ -88,7 +89,7 @@ func (r *runner) resolveOnce() error {
 	if r.m.env.BaseURL() == "" {
 		return errors.New("server is not listening yet")
 	}
-	q, err := ParseQueueARN(r.source)
+	q, err := shape.ParseQueueARN(r.source)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -13,28 +12,15 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
-
-// QueueARN is a parsed SQS queue ARN, arn:aws:sqs:<region>:<account>:<name>.
-type QueueARN struct {
-	Region, Account, Name string
-}
-
-// ParseQueueARN splits an SQS queue ARN.
-func ParseQueueARN(arn string) (QueueARN, error) {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[3] == "" || parts[4] == "" || parts[5] == "" {
-		return QueueARN{}, fmt.Errorf("%q is not an SQS queue ARN", arn)
-	}
-	return QueueARN{Region: parts[3], Account: parts[4], Name: parts[5]}, nil
-}
 
 // QueueURL resolves a queue ARN to its URL the way a client in any account does:
 // GetQueueUrl with the name and owner account, so the URL format stays SQS's business.
 func QueueURL(ctx context.Context, client interface {
 	GetQueueUrl(context.Context, *sqs.GetQueueUrlInput, ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error)
 }, arn string) (string, error) {
-	q, err := ParseQueueARN(arn)
+	q, err := shape.ParseQueueARN(arn)
 	if err != nil {
 		return "", err
 	}
