@@ -385,6 +385,29 @@ func TestFIFOGroupStopsAtFirstFailure(t *testing.T) {
 	}
 }
 
+// A group left for retry behind a failed quarantine is logged by the digest of its ID: the ID is a tenant that failed
+// validation.
+func TestGroupLeftForRetryDoesNotLogARejectedTenant(t *testing.T) {
+	cfg := testConfig(config.ModeAsync)
+	cfg.KnownTenants = []string{"acme"}
+	h := newHarness(t, cfg)
+	h.snd.err = errNetwork
+	resp, err := h.r.HandleSQS(invocationCtx(t), events.SQSEvent{Records: []events.SQSMessage{
+		fifoRecord("g1", "globex"), fifoRecord("g2", "globex")}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"g1", "g2"}, failedIDs(resp))
+	assert.NotContains(t, h.log.String(), "globex", "an unknown tenant is never logged")
+	var line map[string]any
+	for _, l := range h.log.lines(t) {
+		if l["msg"] == "later messages of the group left for retry" {
+			line = l
+		}
+	}
+	require.NotNil(t, line)
+	assert.Equal(t, digest("globex"), line["messageGroupIdSha256"])
+	assert.Len(t, digest("globex"), 16)
+}
+
 // perGroupOrder keeps the relative order of IDs within each group, where the group is the ID's first letter.
 func perGroupOrder(ids []string) map[byte][]string {
 	m := map[byte][]string{}
