@@ -45,7 +45,7 @@ func Example() {
 	invoke("globex", "req-2", isolation.Envelope{TenantID: "globex", MessageID: "m-2"})
 
 	// Output:
-	// {"level":"INFO","msg":"processed","messageId":"m-1","tenantId":"acme","requestId":"req-1"}
-	// {"level":"ERROR","msg":"isolation violated","boundTenantId":"acme","receivedTenantId":"globex","tenantId":"globex","requestId":"req-2"}
+	// {"level":"INFO","msg":"processed","tenantId":"acme","requestId":"req-1","messageId":"m-1"}
+	// {"level":"ERROR","msg":"isolation violated","tenantId":"globex","requestId":"req-2","boundTenantId":"acme","receivedTenantId":"globex"}
 	// invocation failed: isolation: environment bound to tenant "acme" received tenant "globex"
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/slogtest"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/stretchr/testify/assert"
@@ -206,6 +207,8 @@ func TestLogHandler(t *testing.T) {
 		ctx  context.Context
 		want map[string]any
 		none []string
+		// renamed is how many conflicting tenant attributes the line counts.
+		renamed uint64
 	}{
 		{name: "adds tenant and request from the context", ctx: invocation("acme", "r1"),
 			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "hello") },
@@ -216,16 +219,51 @@ func TestLogHandler(t *testing.T) {
 		{name: "adds only the request id when there is no tenant",
 			log:  func(l *slog.Logger) { l.InfoContext(invocation("", "r1"), "hello") },
 			want: map[string]any{"requestId": "r1"}, none: []string{"tenantId"}},
-		{name: "keeps an explicit tenant attribute",
-			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "hello", "tenantId", "explicit") },
-			want: map[string]any{"tenantId": "explicit", "requestId": "r1"}},
-		{name: "keeps a tenant bound with With",
-			log:  func(l *slog.Logger) { l.With("tenantId", "bound").InfoContext(invocation("acme", "r1"), "hello") },
-			want: map[string]any{"tenantId": "bound", "requestId": "r1"}},
+		{name: "a call's conflicting tenant is renamed, the context's stays",
+			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "x", "tenantId", "globex") },
+			want: map[string]any{"tenantId": "acme", "tenantId_arg": "globex", "requestId": "r1"}, renamed: 1},
+		{name: "a tenant bound with With is renamed",
+			log:  func(l *slog.Logger) { l.With("tenantId", "globex").InfoContext(invocation("acme", "r1"), "x") },
+			want: map[string]any{"tenantId": "acme", "tenantId_arg": "globex"}, renamed: 1},
+		{name: "a tenant in an inline group is renamed",
+			log: func(l *slog.Logger) {
+				l.InfoContext(invocation("acme", "r1"), "x", slog.Group("", "tenantId", "globex"))
+			},
+			want: map[string]any{"tenantId": "acme", "tenantId_arg": "globex"}, renamed: 1},
+		{name: "a tenant of another type is renamed",
+			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "x", "tenantId", 7) },
+			want: map[string]any{"tenantId": "acme", "tenantId_arg": float64(7)}, renamed: 1},
+		{name: "a call's tenant equal to the context's is written once",
+			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "x", "tenantId", "acme") },
+			want: map[string]any{"tenantId": "acme"}, none: []string{"tenantId_arg"}},
+		{name: "the context's tenant stays at the top level under a group",
+			log: func(l *slog.Logger) {
+				l.With("a", 1).WithGroup("g").With("b", 2).InfoContext(invocation("acme", "r1"), "x", "c", 3)
+			},
+			want: map[string]any{"tenantId": "acme", "requestId": "r1", "a": float64(1),
+				"g": map[string]any{"b": float64(2), "c": float64(3)}}},
+		{name: "a tenant bound before a group is renamed at the top level",
+			log: func(l *slog.Logger) {
+				l.With("tenantId", "globex").WithGroup("g").InfoContext(invocation("acme", "r1"), "x", "c", 3)
+			},
+			want:    map[string]any{"tenantId": "acme", "tenantId_arg": "globex", "g": map[string]any{"c": float64(3)}},
+			renamed: 1},
+		{name: "a tenant inside a group does not shadow the top-level one",
+			log: func(l *slog.Logger) {
+				l.WithGroup("g").InfoContext(invocation("acme", "r1"), "x", "tenantId", "globex")
+			},
+			want: map[string]any{"tenantId": "acme", "g": map[string]any{"tenantId": "globex"}}},
+		{name: "without a tenant in the context a call's tenant is kept",
+			log:  func(l *slog.Logger) { l.InfoContext(invocation("", "r1"), "x", "tenantId", "acme") },
+			want: map[string]any{"tenantId": "acme", "requestId": "r1"}, none: []string{"tenantId_arg"}},
+		{name: "a call's request id is kept",
+			log:  func(l *slog.Logger) { l.InfoContext(invocation("acme", "r1"), "x", "requestId", "r0") },
+			want: map[string]any{"requestId": "r0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, lines := capture()
+			before := RenamedTenantAttrs()
 			tt.log(logger)
 			logged := lines()
 			require.Len(t, logged, 1)
@@ -235,8 +273,25 @@ func TestLogHandler(t *testing.T) {
 			for _, k := range tt.none {
 				assert.NotContains(t, logged[0], k)
 			}
+			assert.Equal(t, tt.renamed, RenamedTenantAttrs()-before)
 		})
 	}
+}
+
+// The wrapper is a well-behaved slog.Handler: groups, With, empty attributes and resolution as slog specifies.
+func TestLogHandlerConformance(t *testing.T) {
+	var buf bytes.Buffer
+	h := NewLogHandler(slog.NewJSONHandler(&buf, nil))
+	err := slogtest.TestHandler(h, func() []map[string]any {
+		var out []map[string]any
+		for _, l := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(l, &m))
+			out = append(out, m)
+		}
+		return out
+	})
+	require.NoError(t, err)
 }
 
 func TestLevelFromEnv(t *testing.T) {
