@@ -49,6 +49,18 @@ func mergeTags(set *shape.TagSet, tags []Tag) error {
 	return tagging.Merge(set, add)
 }
 
+// inTags runs fn under s.mu on the tags of a bus or rule ARN.
+func inTags[T any](s *Service, arn *string, fn func(*shape.TagSet) (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tags, err := s.tagsOf(arn)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(tags)
+}
+
 // tagsOf finds the tags of a bus or rule ARN; s.mu must be held.
 func (s *Service) tagsOf(arn *string) (*shape.TagSet, error) {
 	if err := required("resourceARN", arn); err != nil {
@@ -91,13 +103,9 @@ func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.tagsOf(in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	return nil, tagging.Merge(tags, add)
+	return inTags(s, in.ResourceARN, func(tags *shape.TagSet) (*struct{}, error) {
+		return nil, tagging.Merge(tags, add)
+	})
 }
 
 // UntagResourceInput is the UntagResource request.
@@ -108,14 +116,10 @@ type UntagResourceInput struct {
 
 // UntagResource removes tags by key.
 func (s *Service) UntagResource(_ context.Context, in *UntagResourceInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.tagsOf(in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	tagging.Remove(tags, in.TagKeys)
-	return nil, nil
+	return inTags(s, in.ResourceARN, func(tags *shape.TagSet) (*struct{}, error) {
+		tagging.Remove(tags, in.TagKeys)
+		return nil, nil
+	})
 }
 
 // ListTagsForResourceInput is the ListTagsForResource request.
@@ -131,15 +135,11 @@ type ListTagsForResourceOutput struct {
 // ListTagsForResource lists the tags of a bus or rule.
 func (s *Service) ListTagsForResource(_ context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput,
 	error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.tagsOf(in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListTagsForResourceOutput{Tags: []Tag{}}
-	for _, t := range tags.List() {
-		out.Tags = append(out.Tags, Tag{Key: &t.Key, Value: &t.Value})
-	}
-	return out, nil
+	return inTags(s, in.ResourceARN, func(tags *shape.TagSet) (*ListTagsForResourceOutput, error) {
+		out := &ListTagsForResourceOutput{Tags: []Tag{}}
+		for _, t := range tags.List() {
+			out.Tags = append(out.Tags, Tag{Key: &t.Key, Value: &t.Value})
+		}
+		return out, nil
+	})
 }

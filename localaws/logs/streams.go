@@ -347,13 +347,8 @@ func validateBatch(events []InputLogEvent) error {
 	return nil
 }
 
-// withGroup runs fn on a group under the lock.
+// withGroup runs fn under s.mu on the named log group.
 func (s *Service) withGroup(name string, fn func(*logGroup) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.group(name)
-	if err != nil {
-		return err
-	}
-	return fn(g)
+	_, err := inGroup(s, name, func(g *logGroup) (struct{}, error) { return struct{}{}, fn(g) })
+	return err
 }

@@ -34,6 +34,28 @@ func tooManyTags(format string, args ...any) *protocol.Error {
 	return protocol.Errorf(http.StatusBadRequest, "TooManyTagsException", format, args...)
 }
 
+// inTaggedGroup runs fn under s.mu on the log group of a tagging API's resourceArn.
+func inTaggedGroup[T any](s *Service, arn string, fn func(*logGroup) (T, error)) (T, error) {
+	return locked(s, func() (*logGroup, error) { return s.groupByResourceARN(arn) }, fn)
+}
+
+// inGroup runs fn under s.mu on the named log group.
+func inGroup[T any](s *Service, name string, fn func(*logGroup) (T, error)) (T, error) {
+	return locked(s, func() (*logGroup, error) { return s.group(name) }, fn)
+}
+
+// locked runs fn under s.mu on the log group that find returns.
+func locked[T any](s *Service, find func() (*logGroup, error), fn func(*logGroup) (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := find()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(g)
+}
+
 // groupByResourceARN resolves the resourceArn of the tagging APIs; only log groups are
 // held. The caller holds s.mu.
 func (s *Service) groupByResourceARN(arn string) (*logGroup, error) {
@@ -47,6 +69,22 @@ func (s *Service) groupByResourceARN(arn string) (*logGroup, error) {
 	return s.group(name)
 }
 
+// The tagging APIs name a log group by ARN, the deprecated ones by name; both do the same
+// to it, except that the deprecated TagLogGroup reports too many tags differently.
+
+func tagGroup(add map[string]string, tooMany shape.ErrorFunc) func(*logGroup) (*struct{}, error) {
+	return func(g *logGroup) (*struct{}, error) { return nil, mergeTags(&g.tags, add, tooMany) }
+}
+
+func untagGroup(keys []string) func(*logGroup) (*struct{}, error) {
+	return func(g *logGroup) (*struct{}, error) {
+		tagging(nil).Remove(&g.tags, keys)
+		return nil, nil
+	}
+}
+
+func listGroupTags(g *logGroup) (*TagsOutput, error) { return &TagsOutput{Tags: g.tags.Map()}, nil }
+
 // TagResourceInput is the TagResource request.
 type TagResourceInput struct {
 	ResourceArn string            `json:"resourceArn"`
@@ -55,13 +93,7 @@ type TagResourceInput struct {
 
 // TagResource adds or overwrites tags on a log group named by ARN.
 func (s *Service) TagResource(_ context.Context, in *TagResourceInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.groupByResourceARN(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	return nil, mergeTags(&g.tags, in.Tags, tooManyTags)
+	return inTaggedGroup(s, in.ResourceArn, tagGroup(in.Tags, tooManyTags))
 }
 
 // UntagResourceInput is the UntagResource request.
@@ -72,14 +104,7 @@ type UntagResourceInput struct {
 
 // UntagResource removes tags; unknown keys are ignored.
 func (s *Service) UntagResource(_ context.Context, in *UntagResourceInput) (*struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.groupByResourceARN(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	tagging(nil).Remove(&g.tags, in.TagKeys)
-	return nil, nil
+	return inTaggedGroup(s, in.ResourceArn, untagGroup(in.TagKeys))
 }
 
 // ListTagsForResourceInput is the ListTagsForResource request.
@@ -94,13 +119,7 @@ type TagsOutput struct {
 
 // ListTagsForResource returns a log group's tags.
 func (s *Service) ListTagsForResource(_ context.Context, in *ListTagsForResourceInput) (*TagsOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.groupByResourceARN(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	return &TagsOutput{Tags: g.tags.Map()}, nil
+	return inTaggedGroup(s, in.ResourceArn, listGroupTags)
 }
 
 // TagLogGroupInput is the deprecated TagLogGroup request.
@@ -111,9 +130,7 @@ type TagLogGroupInput struct {
 
 // TagLogGroup is the deprecated, name-based TagResource.
 func (s *Service) TagLogGroup(_ context.Context, in *TagLogGroupInput) (*struct{}, error) {
-	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		return mergeTags(&g.tags, in.Tags, invalidParameter)
-	})
+	return inGroup(s, in.LogGroupName, tagGroup(in.Tags, invalidParameter))
 }
 
 // UntagLogGroupInput is the deprecated UntagLogGroup request; its tags are keys.
@@ -124,10 +141,7 @@ type UntagLogGroupInput struct {
 
 // UntagLogGroup is the deprecated, name-based UntagResource.
 func (s *Service) UntagLogGroup(_ context.Context, in *UntagLogGroupInput) (*struct{}, error) {
-	return nil, s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		tagging(nil).Remove(&g.tags, in.Tags)
-		return nil
-	})
+	return inGroup(s, in.LogGroupName, untagGroup(in.Tags))
 }
 
 // ListTagsLogGroupInput is the deprecated ListTagsLogGroup request.
@@ -137,10 +151,5 @@ type ListTagsLogGroupInput struct {
 
 // ListTagsLogGroup is the deprecated, name-based ListTagsForResource.
 func (s *Service) ListTagsLogGroup(_ context.Context, in *ListTagsLogGroupInput) (*TagsOutput, error) {
-	var out *TagsOutput
-	err := s.withGroup(in.LogGroupName, func(g *logGroup) error {
-		out = &TagsOutput{Tags: g.tags.Map()}
-		return nil
-	})
-	return out, err
+	return inGroup(s, in.LogGroupName, listGroupTags)
 }
