@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -35,10 +34,6 @@ type Config struct {
 	StateDir string
 	Logger   *slog.Logger
 	Clock    core.Clock
-	// Faults are the fault injection configs set at startup, by function name. nil reads
-	// them from the LOCALAWS_FAULTS environment variable (a JSON object of the same); an
-	// empty map sets none whatever the environment says. Invalid configs fail New.
-	Faults map[string]faults.Config
 }
 
 // Factory builds one service.
@@ -87,16 +82,6 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = core.RealClock{}
 	}
-	if cfg.Faults == nil {
-		fromEnv, err := faults.FromEnv()
-		if err != nil {
-			return nil, fmt.Errorf("localaws: %w", err)
-		}
-		cfg.Faults = fromEnv
-	}
-	if err := faults.Check(cfg.Faults); err != nil {
-		return nil, fmt.Errorf("localaws: fault config: %w", err)
-	}
 	s := &Server{byName: map[string]core.Service{}, byTarget: map[string]core.Service{}, mux: http.NewServeMux()}
 	if cfg.StateDir == "" {
 		dir, err := os.MkdirTemp("", "localaws-")
@@ -131,10 +116,6 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 		}
 		if a, ok := svc.(core.AdminRouter); ok {
 			a.AdminRoutes(s.mux)
-		}
-		if fi, ok := svc.(faults.Injector); ok && len(cfg.Faults) > 0 {
-			_ = fi.Faults().Load(cfg.Faults) // checked above
-			cfg.Logger.Info("fault injection set at startup", "functions", len(cfg.Faults))
 		}
 	}
 	s.mux.HandleFunc("GET /_localaws/health", s.health)

@@ -9,15 +9,18 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/sts"
 )
 
-// DefaultServices is every service, in start order; Close stops them in reverse, so
-// Lambda (processes, pollers) stops before the queues it reads.
-func DefaultServices() []Factory {
+// DefaultServices is every service with its default options, in start order; Close
+// stops them in reverse, so Lambda (processes, pollers) stops before the queues it reads.
+func DefaultServices() []Factory { return ServicesWith(lambda.Options{}) }
+
+// ServicesWith is DefaultServices with Lambda built from lambdaOpts (fault injection).
+func ServicesWith(lambdaOpts lambda.Options) []Factory {
 	return []Factory{
 		Use(sts.New),
 		Use(iam.New),
 		Use(logs.New),
 		Use(sqs.New),
 		Use(eventbridge.New),
-		Use(lambda.New),
+		Use(lambdaOpts.New),
 	}
 }

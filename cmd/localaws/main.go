@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
@@ -31,13 +32,13 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	faultCfg, err := faults.FromEnv()
+	faultSet, err := faultsFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir,
-		Logger: logger, Faults: faultCfg})
+		Logger: logger}, localaws.ServicesWith(lambda.Options{Faults: faultSet})...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -54,4 +55,14 @@ func main() {
 		logger.Error("shutdown", "err", err)
 		os.Exit(1)
 	}
+}
+
+// faultsFromEnv is the fault injection LOCALAWS_FAULTS sets, checked whole.
+func faultsFromEnv(getenv func(string) string) (*faults.Set, error) {
+	cfgs, err := faults.FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	set := faults.NewSet()
+	return set, set.Load(cfgs)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	locallambda "github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
@@ -159,9 +160,12 @@ func TestAsyncThrottleIsRetried(t *testing.T) {
 	}, 20*time.Second, 20*time.Millisecond, "the event runs once the throttling stops")
 }
 
-func TestFaultsFromTheEnvironment(t *testing.T) {
-	t.Setenv(faults.EnvVar, `{"backend":{"error_rate":0.5,"seed":9},"router":{"kill":{"count":1,"after_ms":5}}}`)
-	h := newHarness(t)
+func TestFaultsSetThroughTheServiceOptions(t *testing.T) {
+	set := faults.NewSet()
+	seed := int64(9)
+	require.NoError(t, set.Load(map[string]faults.Config{"backend": {ErrorRate: 0.5, Seed: &seed},
+		"router": {Kill: &faults.Kill{Count: 1, AfterMS: 5}}}))
+	h := newHarnessWith(t, locallambda.Options{Faults: set})
 	var list struct{ Functions []faults.Entry }
 	require.Equal(t, http.StatusOK, h.admin(http.MethodGet, "/_localaws/faults", "", &list))
 	require.Len(t, list.Functions, 2)
@@ -170,29 +174,20 @@ func TestFaultsFromTheEnvironment(t *testing.T) {
 	assert.EqualValues(t, 9, *list.Functions[0].Config.Seed)
 	assert.Equal(t, &faults.Kill{Count: 1, AfterMS: 5}, list.Functions[1].Config.Kill)
 
-	t.Run("an explicit config wins", func(t *testing.T) {
-		srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0", Faults: map[string]faults.Config{}})
+	t.Run("the same set is what the invocations take", func(t *testing.T) {
+		h.create("backend")
+		_, err := set.Put("backend", faults.Config{ErrorRate: 1})
+		require.NoError(t, err)
+		out, err := h.client.Invoke(h.ctx(), &lambda.InvokeInput{FunctionName: aws.String("backend")})
+		require.NoError(t, err)
+		assert.Equal(t, "Unhandled", aws.ToString(out.FunctionError))
+	})
+	t.Run("LOCALAWS_FAULTS is read by the command, not by the server", func(t *testing.T) {
+		t.Setenv(faults.EnvVar, `{"backend":{"error_rate":1}}`)
+		srv, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0"})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = srv.Close() })
-		for _, svc := range []string{"backend", "router"} {
-			assert.Equal(t, http.StatusNotFound, get(t, srv, "/_localaws/faults/"+svc))
-		}
-	})
-	for _, tc := range []struct{ name, value, message string }{
-		{"invalid JSON", `{"backend":`, "LOCALAWS_FAULTS: invalid JSON"},
-		{"invalid config", `{"backend":{"throttle_rate":7}}`, "LOCALAWS_FAULTS: function backend: throttle_rate must be between 0 and 1"},
-	} {
-		t.Run(tc.name+" fails startup", func(t *testing.T) {
-			t.Setenv(faults.EnvVar, tc.value)
-			_, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0"})
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.message)
-		})
-	}
-	t.Run("an invalid explicit config fails startup", func(t *testing.T) {
-		_, err := localaws.New(localaws.Config{Addr: "127.0.0.1:0",
-			Faults: map[string]faults.Config{"backend": {LatencyMS: -1}}})
-		assert.ErrorContains(t, err, "function backend: latency_ms")
+		assert.Equal(t, http.StatusNotFound, get(t, srv, "/_localaws/faults/backend"))
 	})
 }
 

@@ -37,7 +37,13 @@ type harness struct {
 
 func newHarness(t testing.TB, extra ...localaws.Factory) *harness {
 	t.Helper()
-	factories := append([]localaws.Factory{localaws.Use(locallambda.New)}, extra...)
+	return newHarnessWith(t, locallambda.Options{}, extra...)
+}
+
+// newHarnessWith is newHarness with Lambda built from opts.
+func newHarnessWith(t testing.TB, opts locallambda.Options, extra ...localaws.Factory) *harness {
+	t.Helper()
+	factories := append([]localaws.Factory{localaws.Use(opts.New)}, extra...)
 	srv, cfg := testserver.Start(t, localaws.Config{}, factories...)
 	// Throttles must surface at once instead of being retried behind the test's back.
 	cfg.RetryMaxAttempts = 1

@@ -28,9 +28,10 @@ type Service struct {
 	mux *http.ServeMux
 	protocol.RESTService
 
-	pool  *execenv.Pool
-	esm   *esm.Manager
-	async *async.Queue
+	pool   *execenv.Pool
+	faults *faults.Set
+	esm    *esm.Manager
+	async  *async.Queue
 
 	mu        sync.Mutex
 	functions map[string]*function // by name
@@ -39,13 +40,28 @@ type Service struct {
 	esmSync sync.Mutex
 }
 
-// New builds the service.
-func New(env *core.Env) *Service {
+// Options configures the service; the zero value is the default.
+type Options struct {
+	// Faults is the fault injection of every invocation, also served at
+	// /_localaws/faults; nil starts with none.
+	Faults *faults.Set
+}
+
+// New builds the service with the default options.
+func New(env *core.Env) *Service { return Options{}.New(env) }
+
+// New builds the service with o.
+func (o Options) New(env *core.Env) *Service {
 	s := &Service{
 		env: env, mux: http.NewServeMux(), RESTService: protocol.RESTService{Name: "lambda", Logger: env.Logger},
-		functions: map[string]*function{}, mappings: map[string]*mapping{},
+		functions: map[string]*function{}, mappings: map[string]*mapping{}, faults: o.Faults,
 	}
-	s.pool = execenv.New(env)
+	if s.faults == nil {
+		s.faults = faults.NewSet()
+	} else if n := len(s.faults.List()); n > 0 {
+		env.Logger.Info("fault injection set at startup", "functions", n)
+	}
+	s.pool = execenv.New(env, execenv.WithFaults(s.faults))
 	s.esm = esm.New(env, s.invokeFromMapping)
 	s.async = async.New(env, s.invokeFromQueue, s.eventInvokeConfigFor)
 	s.routes()
@@ -120,12 +136,9 @@ func (s *Service) AdminRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/zip")
 		http.ServeFile(w, r, filepath.Join(s.packagesDir(), file))
 	})
-	s.pool.Faults().Routes(mux)
+	s.faults.Routes(mux)
 	s.pool.AdminRoutes(mux)
 }
-
-// Faults is the fault injection of every invocation this service runs.
-func (s *Service) Faults() *faults.Set { return s.pool.Faults() }
 
 // Close stops the pollers and the async queue, which both invoke, then every environment.
 func (s *Service) Close() error {

@@ -20,13 +20,13 @@ import (
 
 func (h *harness) setFaults(t testing.TB, fn string, c faults.Config) {
 	t.Helper()
-	_, err := h.pool.Faults().Put(fn, c)
+	_, err := h.faults.Put(fn, c)
 	require.NoError(t, err)
 }
 
 func (h *harness) faultStats(t testing.TB, fn string) faults.Stats {
 	t.Helper()
-	e, ok := h.pool.Faults().Get(fn)
+	e, ok := h.faults.Get(fn)
 	require.True(t, ok)
 	return e.Stats
 }
@@ -46,7 +46,7 @@ func TestInjectedErrorDoesNotRunTheHandler(t *testing.T) {
 	assert.True(t, strings.HasPrefix(fe.ErrorMessage, "injected fault: "), fe.ErrorMessage)
 	assert.Contains(t, fe.ErrorMessage, "flaky")
 
-	h.pool.Faults().Delete("flaky")
+	h.faults.Delete("flaky")
 	_, after := h.invoke(t, fn, "blue", testfn.Request{})
 	assert.Equal(t, warm.PID, after.PID, "the environment served the injected error and stays warm")
 
@@ -109,7 +109,7 @@ func TestInjectedTimeout(t *testing.T) {
 	eventually(t, "the timed-out environment is discarded", func() bool { return !alive(warm.PID) })
 	assert.Equal(t, faults.Stats{Invocations: 1, Timeouts: 1}, h.faultStats(t, "hung"))
 
-	h.pool.Faults().Delete("hung")
+	h.faults.Delete("hung")
 	_, fresh := h.invoke(t, fn, "blue", testfn.Request{})
 	assert.NotEqual(t, warm.PID, fresh.PID)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv/internal/testfn"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/logs"
 )
 
@@ -140,10 +141,11 @@ func codeSHA(t testing.TB, zipPath string) string {
 // harness is a pool behind a real HTTP server that serves its Runtime API and, for the
 // log shipping, the CloudWatch Logs service.
 type harness struct {
-	pool  *execenv.Pool
-	env   *core.Env
-	url   string
-	warns *logBuffer
+	pool   *execenv.Pool
+	faults *faults.Set
+	env    *core.Env
+	url    string
+	warns  *logBuffer
 }
 
 func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness {
@@ -158,12 +160,12 @@ func newHarnessBehind(t testing.TB, front func(http.Handler) http.Handler, clock
 	if clock == nil {
 		clock = core.RealClock{}
 	}
-	h := &harness{warns: &logBuffer{}}
+	h := &harness{warns: &logBuffer{}, faults: faults.NewSet()}
 	logger := slog.New(slog.NewTextHandler(h.warns, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h.env = &core.Env{Region: "us-east-1", Account: "000000000000", StateDir: t.TempDir(), Clock: clock,
 		Logger: logger, BaseURL: func() string { return h.url }}
 	mux := http.NewServeMux()
-	h.pool = execenv.New(h.env, opts...)
+	h.pool = execenv.New(h.env, append([]execenv.Option{execenv.WithFaults(h.faults)}, opts...)...)
 	h.pool.AdminRoutes(mux)
 	mux.Handle("/", logs.New(h.env))
 	var handler http.Handler = mux

@@ -82,6 +82,9 @@ type Option func(*Pool)
 // WithIdleTTL sets how long an idle environment is kept (default DefaultIdleTTL).
 func WithIdleTTL(d time.Duration) Option { return func(p *Pool) { p.idleTTL = d } }
 
+// WithFaults sets the fault injection applied to every invocation (default: none).
+func WithFaults(set *faults.Set) Option { return func(p *Pool) { p.faults = set } }
+
 // WithMaxConcurrency sets the account-wide cap on concurrent invocations (default DefaultMaxConcurrency).
 func WithMaxConcurrency(n int) Option { return func(p *Pool) { p.maxConcurrency = n } }
 
@@ -130,9 +133,6 @@ func New(env *core.Env, opts ...Option) *Pool {
 	go p.reap(first, interval)
 	return p
 }
-
-// Faults is the fault injection applied to every invocation (see package faults).
-func (p *Pool) Faults() *faults.Set { return p.faults }
 
 // Invoke runs payload in an environment of fn for tenantID ("" for functions without
 // tenant isolation), starting one when none is idle. fn is complete and tenantID

@@ -21,7 +21,9 @@
 // random and reported in the stored config, so a run can be repeated.
 //
 // The LOCALAWS_FAULTS environment variable holds the same configs at startup, as a JSON
-// object keyed by function name (see FromEnv).
+// object keyed by function name (see FromEnv). The localaws command reads it and hands
+// the Set to the Lambda service (lambda.Options.Faults); the server itself reads no
+// environment variable.
 //
 // # Semantics
 //
@@ -50,7 +52,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -183,14 +184,10 @@ func Check(m map[string]Config) error {
 	return nil
 }
 
-// Injector is a service whose invocations take faults (Lambda).
-type Injector interface {
-	Faults() *Set
-}
-
-// FromEnv parses LOCALAWS_FAULTS; unset or blank is no faults (nil).
-func FromEnv() (map[string]Config, error) {
-	v := os.Getenv(EnvVar)
+// FromEnv parses LOCALAWS_FAULTS as getenv (os.Getenv) reads it; unset or blank is no
+// faults (nil).
+func FromEnv(getenv func(string) string) (map[string]Config, error) {
+	v := getenv(EnvVar)
 	if strings.TrimSpace(v) == "" {
 		return nil, nil
 	}

@@ -77,8 +77,7 @@ func TestParseEnvironment(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(faults.EnvVar, tc.value)
-			got, err := faults.FromEnv()
+			got, err := faults.FromEnv(env(tc.value))
 			if tc.error != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.error)
@@ -89,11 +88,20 @@ func TestParseEnvironment(t *testing.T) {
 		})
 	}
 	t.Run("unset is no faults", func(t *testing.T) {
-		t.Setenv(faults.EnvVar, "")
-		got, err := faults.FromEnv()
+		got, err := faults.FromEnv(env(""))
 		require.NoError(t, err)
 		assert.Nil(t, got)
 	})
+}
+
+// env is a getenv whose LOCALAWS_FAULTS is value.
+func env(value string) func(string) string {
+	return func(key string) string {
+		if key == faults.EnvVar {
+			return value
+		}
+		return ""
+	}
 }
 
 // outcomes plans n invocations and renders each as one letter: T(hrottle), E(rror),
