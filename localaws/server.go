@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
@@ -59,6 +60,8 @@ type Server struct {
 	tempState bool
 	closeOnce sync.Once
 	closeErr  error
+	// controlCalls counts requests to the control endpoints (see ControlCalls).
+	controlCalls atomic.Int64
 }
 
 // New builds a server with the given services, or every service when none are given.
@@ -120,7 +123,7 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 	}
 	s.mux.HandleFunc("GET /_localaws/health", s.health)
 	s.mux.HandleFunc("/", s.dispatch)
-	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 30 * time.Second, MaxHeaderBytes: 1 << 20,
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second, MaxHeaderBytes: 1 << 20,
 		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}
 	s.addr = cfg.Addr
 	return s, nil
@@ -151,7 +154,7 @@ func (s *Server) URL() string { return s.url }
 func (s *Server) Env() *core.Env { return s.env }
 
 // Handler serves every service; useful with httptest.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return countControl(s.mux, &s.controlCalls) }
 
 // Close stops every service (and so every function process), then the listener.
 func (s *Server) Close() error {

@@ -1,5 +1,9 @@
 // Command localaws serves the embedded AWS endpoint until SIGINT or SIGTERM.
 //
+// When it stops it logs how many calls reached its control endpoints (control_calls:
+// everything under /_localaws/ but the Runtime API and code downloads), so that a run
+// meant to use only AWS's APIs can check it used none.
+//
 // LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name to
 // fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/lambda/faults).
 package main
@@ -52,7 +56,9 @@ func main() {
 	}
 	s := <-sig
 	logger.Info("stopping", "signal", s.String())
-	if err := srv.Close(); err != nil {
+	err = srv.Close()
+	logger.Info("stopped", "control_calls", srv.ControlCalls())
+	if err != nil {
 		logger.Error("shutdown", "err", err)
 		os.Exit(1)
 	}

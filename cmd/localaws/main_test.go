@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/lambdazip"
 )
@@ -27,6 +31,7 @@ import (
 // tenant, sends SIGTERM and checks that the command exits cleanly and that no function
 // process outlives it.
 func TestSIGTERMStopsEveryEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "localaws")
 	goBuild(t, bin, ".", nil)
@@ -160,6 +165,7 @@ func environmentPIDs(t *testing.T, url string) []int {
 // TestFaultsFromTheEnvironment runs the command with LOCALAWS_FAULTS: a valid value is
 // served at /_localaws/faults, an invalid one stops startup with exit status 2.
 func TestFaultsFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "localaws")
 	goBuild(t, bin, ".", nil)
 
@@ -201,4 +207,69 @@ func TestFaultsFromTheEnvironment(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || entry.Config.LatencyMS != 25 || entry.Config.Seed != 3 {
 		t.Fatalf("GET /_localaws/faults/backend: status %d, config %+v", resp.StatusCode, entry.Config)
 	}
+}
+
+// TestControlCallsLoggedAtExit runs the command the way the rehearsal of the account
+// path does: on a port it picks, found in its log, and never asked for its health. It
+// checks that the count of control calls logged at exit is the number made, and that
+// AWS API calls do not count.
+func TestControlCallsLoggedAtExit(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "localaws")
+	goBuild(t, bin, ".", nil)
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	lines := make(chan string, 100)
+	go func() {
+		defer close(lines)
+		for sc := bufio.NewScanner(stderr); sc.Scan(); {
+			lines <- sc.Text()
+		}
+	}()
+	listening := regexp.MustCompile(`msg="localaws listening" url=(http://\S+)`)
+	var url string
+	for url == "" {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatal("localaws exited before it listened")
+			}
+			if m := listening.FindStringSubmatch(line); m != nil {
+				url = m[1]
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("localaws did not log where it listens within 15 s")
+		}
+	}
+
+	client := sqs.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	if _, err := client.ListQueues(context.Background(), &sqs.ListQueuesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	environmentPIDs(t, url)
+	environmentPIDs(t, url)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	stopped := regexp.MustCompile(`msg=stopped control_calls=(\d+)`)
+	var log []string
+	for line := range lines {
+		log = append(log, line)
+		if m := stopped.FindStringSubmatch(line); m != nil {
+			if m[1] != "2" {
+				t.Fatalf("control_calls=%s, want 2", m[1])
+			}
+			return
+		}
+	}
+	t.Fatalf("no control_calls at exit (%v) in:\n%s", cmd.Wait(), strings.Join(log, "\n"))
 }
