@@ -26,6 +26,7 @@ const (
 	EnvKnownTenants       = "ROUTER_KNOWN_TENANTS"
 	EnvInvocationMode     = "ROUTER_INVOCATION_MODE"
 	EnvMaxParallel        = "ROUTER_MAX_PARALLEL"
+	EnvTenantIDCase       = "ROUTER_TENANT_ID_CASE"
 )
 
 // Mode is how the router invokes the backend.
@@ -67,13 +68,14 @@ type Config struct {
 	Sources            []Source
 	TenantPattern      *regexp.Regexp
 	KnownTenants       []string
+	TenantIDCase       tenant.Case
 	Mode               Mode
 	MaxParallel        int
 }
 
 // Checker returns the tenant checker the configuration describes.
 func (c Config) Checker() (*tenant.Checker, error) {
-	return tenant.NewChecker(c.TenantPattern, c.KnownTenants)
+	return tenant.NewChecker(c.TenantPattern, c.KnownTenants, c.TenantIDCase)
 }
 
 // functionName is Lambda's pattern for FunctionName: a name, a partial ARN or a full ARN, optionally qualified.
@@ -137,6 +139,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	switch v := tenant.Case(strings.TrimSpace(getenv(EnvTenantIDCase))); v {
+	case "":
+		c.TenantIDCase = tenant.DefaultCase
+	case tenant.CaseLower, tenant.CasePreserve:
+		c.TenantIDCase = v
+	default:
+		bad(EnvTenantIDCase, "%q unknown; use lower (tenant IDs without capitals, the default) or preserve "+
+			"(any case, \"ACME\" and \"acme\" are two tenants)", v)
+	}
+
 	switch m := strings.TrimSpace(getenv(EnvInvocationMode)); m {
 	case "", string(ModeAsync):
 		c.Mode = ModeAsync
@@ -158,7 +170,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	// The known tenants must themselves be routable, or the list would silently allow nothing for them.
 	if c.TenantPattern != nil && len(errs) == 0 {
 		if _, err := c.Checker(); err != nil {
-			bad(EnvKnownTenants, "%v; remove it or fix %s", err, EnvTenantPattern)
+			bad(EnvKnownTenants, "%v; remove it or fix %s or %s", err, EnvTenantPattern, EnvTenantIDCase)
 		}
 	}
 

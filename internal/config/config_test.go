@@ -41,6 +41,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	assert.Equal(t, DefaultMaxParallel, c.MaxParallel)
 	assert.Equal(t, tenant.DefaultPattern, c.TenantPattern.String())
 	assert.Empty(t, c.KnownTenants)
+	assert.Equal(t, tenant.CaseLower, c.TenantIDCase)
 	require.Len(t, c.Sources, 2)
 	assert.Equal(t, Source{Name: "orders", Kind: KindSQS, QueueARN: "arn:aws:sqs:us-east-1:123456789012:orders",
 		Rules: []tenant.Rule{{Type: tenant.RuleMessageAttribute, Name: "tenantId"},
@@ -54,8 +55,15 @@ func TestFromEnvOptionalValues(t *testing.T) {
 		EnvKnownTenants:   `["t-1","t-2"]`,
 		EnvInvocationMode: "sync",
 		EnvMaxParallel:    "25",
+		EnvTenantIDCase:   "preserve",
+		EnvSources: `[{"name":"orders","kind":"sqs","queue_arn":"arn:aws:sqs:us-east-1:123456789012:orders",` +
+			`"rules":[{"type":"message_attribute","name":"tenantId","required":true},` +
+			`{"type":"body_pointer","pointer":"/tenantId"}]}]`,
 	}))
 	require.NoError(t, err)
+	assert.Equal(t, tenant.CasePreserve, c.TenantIDCase)
+	assert.Equal(t, []tenant.Rule{{Type: tenant.RuleMessageAttribute, Name: "tenantId", Required: true},
+		{Type: tenant.RuleBodyPointer, Pointer: "/tenantId"}}, c.Sources[0].Rules)
 	assert.Equal(t, ModeSync, c.Mode)
 	assert.Equal(t, 25, c.MaxParallel)
 	assert.Equal(t, []string{"t-1", "t-2"}, c.KnownTenants)
@@ -155,6 +163,15 @@ func TestFromEnvErrors(t *testing.T) {
 		{name: "known tenant the pattern refuses",
 			env:  map[string]string{EnvKnownTenants: `["acme","acme corp"]`},
 			want: []string{`ROUTER_KNOWN_TENANTS: known tenant "acme corp"`, "fix ROUTER_TENANT_PATTERN"}},
+		{name: "unknown tenant id case",
+			env:  map[string]string{EnvTenantIDCase: "upper"},
+			want: []string{`ROUTER_TENANT_ID_CASE: "upper" unknown; use lower`}},
+		{name: "known tenant with capitals under lower case",
+			env:  map[string]string{EnvKnownTenants: `["Acme"]`},
+			want: []string{`ROUTER_KNOWN_TENANTS: known tenant "Acme"`, "ROUTER_TENANT_ID_CASE"}},
+		{name: "known tenants that differ only in case",
+			env:  map[string]string{EnvKnownTenants: `["acme","ACME"]`, EnvTenantIDCase: "preserve"},
+			want: []string{`known tenants "acme" and "ACME" differ only in case`}},
 		{name: "unknown mode",
 			env:  map[string]string{EnvInvocationMode: "Event"},
 			want: []string{`ROUTER_INVOCATION_MODE: "Event" unknown; use async (Event) or sync (RequestResponse)`}},

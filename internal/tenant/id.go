@@ -16,6 +16,7 @@ package tenant
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -68,32 +69,64 @@ func CheckAWS(id string) *Rejection {
 	return nil
 }
 
-// Checker validates tenant IDs: AWS's rule, then a pattern, then an optional list of known tenants.
-// The zero value is not usable; build one with NewChecker.
+// Case says how letter case in tenant IDs is treated (ROUTER_TENANT_ID_CASE).
+type Case string
+
+// The cases. Lambda's TenantId is case-sensitive, so "ACME" and "acme" get different environments; a backend or a
+// store that folds case would see one tenant in both.
+const (
+	// CaseLower accepts only IDs without upper-case letters, so that every tenant has exactly one spelling; "ACME" is
+	// invalid_tenant rather than a second tenant.
+	CaseLower Case = "lower"
+	// CasePreserve accepts any case; "ACME" and "acme" are two tenants. Known tenants must still differ by more than
+	// case.
+	CasePreserve Case = "preserve"
+)
+
+// DefaultCase applies when none is configured.
+const DefaultCase = CaseLower
+
+// Checker validates tenant IDs: AWS's rule, then the case rule, then a pattern, then an optional list of known
+// tenants. The zero value is not usable; build one with NewChecker.
 type Checker struct {
 	source  string         // the pattern as configured, for messages
 	pattern *regexp.Regexp // source, anchored at both ends
+	idCase  Case
 	known   map[string]struct{}
 }
 
-// NewChecker returns a Checker. A nil pattern means DefaultPattern. The pattern must match the whole ID, so an
-// unanchored pattern is anchored here rather than allowed to match a substring. An empty known list allows every
-// valid tenant; otherwise each entry must itself pass AWS's rule and the pattern.
-func NewChecker(pattern *regexp.Regexp, known []string) (*Checker, error) {
+// NewChecker returns a Checker. A nil pattern means DefaultPattern and an empty idCase DefaultCase. The pattern must
+// match the whole ID, so an unanchored pattern is anchored here rather than allowed to match a substring. An empty
+// known list allows every valid tenant; otherwise each entry must itself pass the checks, and no two entries may
+// differ only in case.
+func NewChecker(pattern *regexp.Regexp, known []string, idCase Case) (*Checker, error) {
 	if pattern == nil {
 		pattern = regexp.MustCompile(DefaultPattern)
+	}
+	switch idCase {
+	case "":
+		idCase = DefaultCase
+	case CaseLower, CasePreserve:
+	default:
+		return nil, fmt.Errorf("tenant ID case %q unknown; use lower or preserve", idCase)
 	}
 	full, err := regexp.Compile(`^(?:` + pattern.String() + `)$`)
 	if err != nil {
 		return nil, fmt.Errorf("anchoring pattern %q: %w", pattern.String(), err)
 	}
-	c := &Checker{source: pattern.String(), pattern: full}
+	c := &Checker{source: pattern.String(), pattern: full, idCase: idCase}
 	if len(known) > 0 {
 		c.known = make(map[string]struct{}, len(known))
+		folded := make(map[string]string, len(known))
 		for _, k := range known {
 			if rej := c.checkFormat(k); rej != nil {
 				return nil, fmt.Errorf("known tenant %s: %s", quote(k), rej.Detail)
 			}
+			if other, ok := folded[strings.ToLower(k)]; ok && other != k {
+				return nil, fmt.Errorf("known tenants %s and %s differ only in case; keep one spelling", quote(other),
+					quote(k))
+			}
+			folded[strings.ToLower(k)] = k
 			c.known[k] = struct{}{}
 		}
 	}
@@ -119,6 +152,13 @@ func (c *Checker) Check(id string) *Rejection {
 func (c *Checker) checkFormat(id string) *Rejection {
 	if rej := CheckAWS(id); rej != nil {
 		return rej
+	}
+	if c.idCase == CaseLower {
+		// CheckAWS allows only ASCII, so a byte test finds every upper-case letter.
+		if i := strings.IndexFunc(id, func(r rune) bool { return r >= 'A' && r <= 'Z' }); i >= 0 {
+			return Reject(ReasonInvalid, "tenant ID %s has upper-case %q at offset %d; tenant IDs are lower case "+
+				"(tenant_id_case lower)", quote(id), id[i], i)
+		}
 	}
 	if !c.pattern.MatchString(id) {
 		return Reject(ReasonInvalid, "tenant ID %s does not match the tenant pattern %s", quote(id), c.source)

@@ -58,6 +58,7 @@ func TestChecker(t *testing.T) {
 		name    string
 		pattern string // "" means the default
 		known   []string
+		idCase  Case // "" means the default, lower
 		id      string
 		reason  Reason // "" means accepted
 	}{
@@ -71,7 +72,13 @@ func TestChecker(t *testing.T) {
 		{name: "custom pattern accepts", pattern: `t-[0-9]+`, id: "t-42"},
 		{name: "known tenant is accepted", known: []string{"acme", "globex"}, id: "globex"},
 		{name: "unknown tenant is refused", known: []string{"acme", "globex"}, id: "initech", reason: ReasonUnknown},
-		{name: "known list is case sensitive", known: []string{"acme"}, id: "ACME", reason: ReasonUnknown},
+		{name: "known list is case sensitive", idCase: CasePreserve, known: []string{"acme"}, id: "ACME",
+			reason: ReasonUnknown},
+		{name: "lower case refuses an upper-case variant", id: "ACME", reason: ReasonInvalid},
+		{name: "lower case refuses a capital anywhere", id: "acmE", reason: ReasonInvalid},
+		{name: "lower case refuses a variant of a known tenant as invalid", known: []string{"acme"}, id: "Acme",
+			reason: ReasonInvalid},
+		{name: "preserve accepts upper case as another tenant", idCase: CasePreserve, id: "ACME"},
 		{name: "invalid id is invalid before unknown", known: []string{"acme"}, id: "ac me", reason: ReasonInvalid},
 	}
 	for _, tt := range tests {
@@ -80,7 +87,7 @@ func TestChecker(t *testing.T) {
 			if tt.pattern != "" {
 				re = regexp.MustCompile(tt.pattern)
 			}
-			c, err := NewChecker(re, tt.known)
+			c, err := NewChecker(re, tt.known, tt.idCase)
 			require.NoError(t, err)
 			rej := c.Check(tt.id)
 			if tt.reason == "" {
@@ -94,13 +101,34 @@ func TestChecker(t *testing.T) {
 }
 
 func TestNewCheckerRefusesInvalidKnownTenant(t *testing.T) {
-	_, err := NewChecker(nil, []string{"acme", "bad tenant!"})
+	_, err := NewChecker(nil, []string{"acme", "bad tenant!"}, "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `known tenant "bad tenant!"`)
 }
 
+func TestNewCheckerRefusesKnownTenantsThatDifferOnlyInCase(t *testing.T) {
+	tests := []struct {
+		name   string
+		known  []string
+		idCase Case
+		err    string
+	}{
+		{name: "upper-case known tenant under lower", known: []string{"Acme"}, err: `known tenant "Acme"`},
+		{name: "two spellings of one tenant under preserve", known: []string{"acme", "ACME"}, idCase: CasePreserve,
+			err: `known tenants "acme" and "ACME" differ only in case`},
+		{name: "unknown case option", idCase: "upper", err: `tenant ID case "upper" unknown`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewChecker(nil, tt.known, tt.idCase)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.err)
+		})
+	}
+}
+
 func TestRejectionDetailQuotesAtMostAPrefix(t *testing.T) {
-	c, err := NewChecker(regexp.MustCompile(`x`), nil)
+	c, err := NewChecker(regexp.MustCompile(`x`), nil, "")
 	require.NoError(t, err)
 	rej := c.Check(strings.Repeat("a", 200))
 	require.NotNil(t, rej)

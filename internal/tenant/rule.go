@@ -27,6 +27,9 @@ type Rule struct {
 	Type    RuleType `json:"type"`
 	Name    string   `json:"name,omitempty"`    // message_attribute: the attribute name
 	Pointer string   `json:"pointer,omitempty"` // body_pointer, event_pointer: the JSON pointer
+	// Required makes a message without this rule's value missing_tenant, even when other rules found one, so that a
+	// field the producer writes freely (a body pointer) never decides alone.
+	Required bool `json:"required,omitempty"`
 }
 
 func (r Rule) String() string {
@@ -140,7 +143,8 @@ func NewExtractor(rules []Rule, checker *Checker, opts Options) (*Extractor, err
 	return e, nil
 }
 
-// Extract returns the message's tenant ID, or a *Rejection. Rules run in order; a rule that finds nothing is skipped.
+// Extract returns the message's tenant ID, or a *Rejection. Rules run in order; a rule that finds nothing is skipped,
+// unless it is required.
 // Each value found must pass AWS's rule, the pattern and the known-tenant list, and all values must be equal.
 func (e *Extractor) Extract(in Input) (string, error) {
 	if e.parses && len(in.Body) > e.maxBody {
@@ -158,6 +162,9 @@ func (e *Extractor) Extract(in Input) (string, error) {
 			return "", rej
 		}
 		if !ok {
+			if r.Required {
+				return "", Reject(ReasonMissing, "required rule %s found no tenant ID", r)
+			}
 			continue
 		}
 		if rej := e.checker.Check(v); rej != nil {

@@ -35,6 +35,7 @@ func TestExtract(t *testing.T) {
 		rules   []Rule
 		known   []string
 		pattern string
+		idCase  Case
 		maxBody int
 		in      Input
 		want    string
@@ -66,6 +67,22 @@ func TestExtract(t *testing.T) {
 			in: Input{Attributes: attrs("other", "x"), Body: `{"x":1}`}, reason: ReasonMissing,
 			detail: `message_attribute "tenantId", body_pointer "/tenantId"`},
 		{name: "empty group id is missing", rules: []Rule{groupRule}, in: Input{}, reason: ReasonMissing},
+		{name: "without a required rule the body alone decides", rules: []Rule{attrRule, bodyRule},
+			in: Input{Body: `{"tenantId":"acme"}`}, want: "acme"},
+		{name: "required attribute missing is missing even when the body has a tenant",
+			rules: []Rule{{Type: RuleMessageAttribute, Name: "tenantId", Required: true}, bodyRule},
+			in:    Input{Body: `{"tenantId":"acme"}`}, reason: ReasonMissing,
+			detail: `required rule message_attribute "tenantId" found no tenant ID`},
+		{name: "required attribute present routes with the body agreeing",
+			rules: []Rule{{Type: RuleMessageAttribute, Name: "tenantId", Required: true}, bodyRule},
+			in:    Input{Attributes: attrs("tenantId", "acme"), Body: `{"tenantId":"acme"}`}, want: "acme"},
+		{name: "required attribute present routes without the body",
+			rules: []Rule{{Type: RuleMessageAttribute, Name: "tenantId", Required: true}, bodyRule},
+			in:    Input{Attributes: attrs("tenantId", "acme"), Body: `{}`}, want: "acme"},
+		{name: "upper-case variant is invalid by default", rules: []Rule{attrRule},
+			in: Input{Attributes: attrs("tenantId", "ACME")}, reason: ReasonInvalid, detail: "tenant_id_case lower"},
+		{name: "upper-case tenant routes when case is preserved", rules: []Rule{attrRule}, idCase: CasePreserve,
+			in: Input{Attributes: attrs("tenantId", "ACME")}, want: "ACME"},
 		{name: "empty attribute value is invalid", rules: []Rule{attrRule},
 			in: Input{Attributes: attrs("tenantId", "")}, reason: ReasonInvalid, detail: "empty"},
 		{name: "empty body string is invalid", rules: []Rule{bodyRule},
@@ -127,7 +144,7 @@ func TestExtract(t *testing.T) {
 			detail: `message_attribute "tenantId" found "acme" but body_pointer "/tenantId" found "globex"`},
 		{name: "mismatched group id and attribute is a spoof", rules: []Rule{groupRule, attrRule},
 			in: Input{GroupID: "acme", Attributes: attrs("tenantId", "globex")}, reason: ReasonMismatch},
-		{name: "ids differing only in case are a spoof", rules: []Rule{attrRule, bodyRule},
+		{name: "ids differing only in case are a spoof", rules: []Rule{attrRule, bodyRule}, idCase: CasePreserve,
 			in: Input{Attributes: attrs("tenantId", "acme"), Body: `{"tenantId":"ACME"}`}, reason: ReasonMismatch},
 		{name: "invalid second value is invalid before mismatch", rules: []Rule{attrRule, bodyRule},
 			in: Input{Attributes: attrs("tenantId", "acme"), Body: `{"tenantId":"ac me"}`}, reason: ReasonInvalid},
@@ -146,7 +163,7 @@ func TestExtract(t *testing.T) {
 			if tt.pattern != "" {
 				re = regexp.MustCompile(tt.pattern)
 			}
-			c, err := NewChecker(re, tt.known)
+			c, err := NewChecker(re, tt.known, tt.idCase)
 			require.NoError(t, err)
 			e, err := NewExtractor(tt.rules, c, Options{MaxBodyBytes: tt.maxBody})
 			require.NoError(t, err)
@@ -203,7 +220,7 @@ func TestRuleValidate(t *testing.T) {
 }
 
 func TestNewExtractorNeedsRules(t *testing.T) {
-	c, err := NewChecker(nil, nil)
+	c, err := NewChecker(nil, nil, "")
 	require.NoError(t, err)
 	_, err = NewExtractor(nil, c, Options{})
 	assert.ErrorContains(t, err, "no rules")
@@ -214,7 +231,7 @@ func TestNewExtractorNeedsRules(t *testing.T) {
 // BenchmarkExtract measures one typical SQS record: an attribute cross-checked with a body pointer, then the default
 // pattern and a known-tenant list. Target: <= 20 µs and <= 30 allocations per record.
 func BenchmarkExtract(b *testing.B) {
-	c, err := NewChecker(nil, []string{"acme", "globex", "initech"})
+	c, err := NewChecker(nil, []string{"acme", "globex", "initech"}, "")
 	require.NoError(b, err)
 	e, err := NewExtractor([]Rule{attrRule, bodyRule}, c, Options{})
 	require.NoError(b, err)
@@ -233,7 +250,7 @@ func BenchmarkExtract(b *testing.B) {
 
 // BenchmarkExtractLargeBody measures a 256 KiB body, the old SQS maximum, to show the scan is linear.
 func BenchmarkExtractLargeBody(b *testing.B) {
-	c, err := NewChecker(nil, nil)
+	c, err := NewChecker(nil, nil, "")
 	require.NoError(b, err)
 	e, err := NewExtractor([]Rule{bodyRule}, c, Options{})
 	require.NoError(b, err)
