@@ -117,6 +117,7 @@ module "router" {
   sources              = local.router_sources
   tenant_pattern       = var.tenant_pattern
   known_tenants        = var.known_tenants
+  tenant_id_case       = var.tenant_id_case
   invocation_mode      = var.invocation_mode
   max_parallel_invokes = var.max_parallel_invokes
 

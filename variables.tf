@@ -212,6 +212,18 @@ variable "known_tenants" {
   }
 }
 
+variable "tenant_id_case" {
+  description = "How the router treats letter case in tenant IDs: \"lower\" (default; an ID with a capital letter is quarantined as invalid_tenant, so each tenant has one spelling) or \"preserve\" (\"ACME\" and \"acme\" are two tenants)."
+  type        = string
+  default     = "lower"
+  nullable    = false
+
+  validation {
+    condition     = contains(["lower", "preserve"], var.tenant_id_case)
+    error_message = "Set tenant_id_case to \"lower\" or \"preserve\"."
+  }
+}
+
 variable "invocation_mode" {
   description = "How the router invokes the backend: \"async\" (default; Event, failures go to the on-failure queue) or \"sync\" (RequestResponse, a backend error sends the record back to its queue and, in the end, its DLQ)."
   type        = string
@@ -253,14 +265,15 @@ variable "quarantine_message_retention_seconds" {
 ################################################################################
 
 variable "sqs_sources" {
-  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO only) or body_pointer (pointer)."
+  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO only) or body_pointer (pointer), each optionally required (a message without its value is quarantined as missing_tenant)."
   type = map(object({
     fifo_queue                  = optional(bool, false)
     content_based_deduplication = optional(bool, false)
     tenant_rules = optional(list(object({
-      type    = string
-      name    = optional(string)
-      pointer = optional(string)
+      type     = string
+      name     = optional(string)
+      pointer  = optional(string)
+      required = optional(bool, false)
     })), [{ type = "message_attribute", name = "tenantId" }])
     batch_size                         = optional(number, 10)
     maximum_batching_window_in_seconds = optional(number, 0)
@@ -284,6 +297,11 @@ variable "sqs_sources" {
   }
 
   validation {
+    condition     = alltrue(flatten([for s in values(var.sqs_sources) : [for r in s.tenant_rules : r.type == "message_attribute" ? try(length(r.name) > 0, false) : r.type != "body_pointer" || can(regex("^/", r.pointer))]]))
+    error_message = "Give each message_attribute tenant rule a name (for example \"tenantId\") and each body_pointer rule a JSON pointer that starts with a slash (for example \"/tenantId\")."
+  }
+
+  validation {
     condition     = alltrue([for s in values(var.sqs_sources) : s.fifo_queue || alltrue([for r in s.tenant_rules : r.type != "message_group_id"])])
     error_message = "Use the message_group_id tenant rule only on a FIFO source (fifo_queue = true): standard queues have no message groups."
   }
@@ -304,7 +322,7 @@ variable "sqs_sources" {
 ################################################################################
 
 variable "eventbridge_sources" {
-  description = "EventBridge sources keyed by a source name (1-32 letters, digits or underscores; shared with sqs_sources): each uses a new bus \"<name>-<key>\" (create_bus) or an existing bus_name, has rules with JSON event patterns, delivers to target \"queue\" (buffer queue, default) or \"router\" (at most one source), and lists event_pointer tenant_rules."
+  description = "EventBridge sources keyed by a source name (1-32 letters, digits or underscores; shared with sqs_sources): each uses a new bus \"<name>-<key>\" (create_bus) or an existing bus_name, has rules with JSON event patterns, delivers to target \"queue\" (buffer queue, default) or \"router\" (at most one source), and lists event_pointer tenant_rules, each optionally required."
   type = map(object({
     create_bus = optional(bool, true)
     bus_name   = optional(string)
@@ -315,9 +333,10 @@ variable "eventbridge_sources" {
     }))
     target = optional(string, "queue")
     tenant_rules = optional(list(object({
-      type    = string
-      name    = optional(string)
-      pointer = optional(string)
+      type     = string
+      name     = optional(string)
+      pointer  = optional(string)
+      required = optional(bool, false)
     })), [{ type = "event_pointer", pointer = "/detail/tenantId" }])
     batch_size                         = optional(number, 10)
     maximum_batching_window_in_seconds = optional(number, 0)
@@ -354,6 +373,11 @@ variable "eventbridge_sources" {
   validation {
     condition     = alltrue([for s in values(var.eventbridge_sources) : length(s.tenant_rules) > 0 && alltrue([for r in s.tenant_rules : r.type == "event_pointer"])])
     error_message = "Give each EventBridge source tenant_rules of type event_pointer, for example { type = \"event_pointer\", pointer = \"/detail/tenantId\" }."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for s in values(var.eventbridge_sources) : [for r in s.tenant_rules : can(regex("^/", r.pointer))]]))
+    error_message = "Give each event_pointer tenant rule a JSON pointer into the event that starts with a slash, for example \"/detail/tenantId\"."
   }
 
   validation {

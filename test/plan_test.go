@@ -88,6 +88,9 @@ func TestPlanRejectsBadVariables(t *testing.T) {
 		{"an unknown architecture", map[string]any{"architecture": "sparc"}, `Set architecture to "arm64" or "x86_64"`},
 		{"an unknown invocation mode", map[string]any{"invocation_mode": "fire-and-forget"}, `Set invocation_mode to "async" or "sync"`},
 		{"a known tenant AWS would refuse", map[string]any{"known_tenants": []string{"acme;drop"}}, "Use tenant IDs of 1-256 characters"},
+		{"an unknown tenant id case", map[string]any{"tenant_id_case": "upper"}, `Set tenant_id_case to "lower" or "preserve"`},
+		{"a known tenant with capitals under lower case", map[string]any{"known_tenants": []string{"Acme"}}, "Write every tenant in known_tenants in lower case"},
+		{"known tenants that differ only in case", map[string]any{"known_tenants": []string{"acme", "ACME"}, "tenant_id_case": "preserve"}, "Keep one spelling of each tenant"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

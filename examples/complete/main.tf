@@ -61,6 +61,7 @@ module "tenant_isolation" {
   router_timeout  = var.router_timeout
   tenant_pattern  = var.tenant_pattern
   known_tenants   = var.known_tenants
+  tenant_id_case  = var.tenant_id_case
 
   sqs_sources = {
     # The tenant may come in the tenantId message attribute or at /tenantId in

@@ -52,6 +52,13 @@ variable "known_tenants" {
   nullable    = false
 }
 
+variable "tenant_id_case" {
+  description = "How the router treats letter case in tenant IDs: \"lower\" (default) or \"preserve\"."
+  type        = string
+  default     = "lower"
+  nullable    = false
+}
+
 variable "batch_size" {
   description = "Largest number of messages per router invocation from each source queue, 1-10000."
   type        = number

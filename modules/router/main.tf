@@ -24,7 +24,10 @@ locals {
       kind      = s.kind
       queue_arn = s.queue_arn
       rules = [
-        for r in s.rules : { for k, v in { type = r.type, name = r.name, pointer = r.pointer } : k => v if v != null }
+        for r in s.rules : {
+          for k, v in { type = r.type, name = r.name, pointer = r.pointer, required = r.required ? true : null } :
+          k => v if v != null
+        }
       ]
     }
   ]
@@ -35,6 +38,7 @@ locals {
     ROUTER_SOURCES              = jsonencode(local.router_sources)
     ROUTER_TENANT_PATTERN       = var.tenant_pattern
     ROUTER_KNOWN_TENANTS        = jsonencode(var.known_tenants)
+    ROUTER_TENANT_ID_CASE       = var.tenant_id_case
     ROUTER_INVOCATION_MODE      = var.invocation_mode
     ROUTER_MAX_PARALLEL         = tostring(var.max_parallel_invokes)
   }
@@ -198,6 +202,16 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = alltrue([for t in var.known_tenants : length(regexall(var.tenant_pattern, t)) > 0])
       error_message = "Every tenant in known_tenants must match tenant_pattern: fix the tenant IDs or widen the pattern."
+    }
+
+    precondition {
+      condition     = var.tenant_id_case != "lower" || alltrue([for t in var.known_tenants : t == lower(t)])
+      error_message = "Write every tenant in known_tenants in lower case, or set tenant_id_case = \"preserve\"."
+    }
+
+    precondition {
+      condition     = length(distinct([for t in var.known_tenants : lower(t)])) == length(distinct(var.known_tenants))
+      error_message = "Keep one spelling of each tenant in known_tenants: two entries differ only in case."
     }
   }
 }

@@ -207,15 +207,16 @@ variable "backend_function_arn" {
 }
 
 variable "sources" {
-  description = "Sources the router serves (ROUTER_SOURCES), each with a unique name, kind \"sqs\" or \"eventbridge\", queue_arn (the queue its mapping reads; \"\" for an EventBridge rule that invokes the router directly) and tenant rules of type message_attribute (name), message_group_id, body_pointer (pointer) or event_pointer (pointer)."
+  description = "Sources the router serves (ROUTER_SOURCES), each with a unique name, kind \"sqs\" or \"eventbridge\", queue_arn (the queue its mapping reads; \"\" for an EventBridge rule that invokes the router directly) and tenant rules of type message_attribute (name), message_group_id, body_pointer (pointer) or event_pointer (pointer), each optionally required."
   type = list(object({
     name      = string
     kind      = string
     queue_arn = optional(string, "")
     rules = list(object({
-      type    = string
-      name    = optional(string)
-      pointer = optional(string)
+      type     = string
+      name     = optional(string)
+      pointer  = optional(string)
+      required = optional(bool, false)
     }))
   }))
   nullable = false
@@ -294,6 +295,18 @@ variable "known_tenants" {
   validation {
     condition     = alltrue([for t in var.known_tenants : can(regex("^[a-zA-Z0-9._:/=+@ -]{1,256}$", t))])
     error_message = "Use tenant IDs of 1-256 characters from a-z, A-Z, 0-9 and ._:/=+-@ or space in known_tenants (AWS's rule)."
+  }
+}
+
+variable "tenant_id_case" {
+  description = "How the router treats letter case in tenant IDs (ROUTER_TENANT_ID_CASE): \"lower\" (default; IDs with capitals are invalid_tenant) or \"preserve\" (\"ACME\" and \"acme\" are two tenants)."
+  type        = string
+  default     = "lower"
+  nullable    = false
+
+  validation {
+    condition     = contains(["lower", "preserve"], var.tenant_id_case)
+    error_message = "Set tenant_id_case to \"lower\" or \"preserve\"."
   }
 }
 
