@@ -66,8 +66,11 @@
 // function's log group, created on first use and fed in batches by a CloudWatch Logs
 // client, never on the invocation's path. START/END/REPORT lines (platform.start and
 // platform.report events, with tenantId, for JSON log format) frame each invocation;
-// the output the process wrote before answering is logged before END. A missing log
-// group turns shipping off for that environment with one warning; the file copy stays.
+// the output the process wrote before answering is logged before END. A log group that
+// does not exist is created, without tags, with the first stream, as Lambda creates
+// /aws/lambda/<function> (or the configured group) on first output. A group or stream
+// that cannot be created turns shipping off for that environment with one warning; the
+// file copy stays.
 //
 // # Performance
 //

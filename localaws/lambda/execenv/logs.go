@@ -208,8 +208,9 @@ func (s *logSink) close() {
 	}
 }
 
-// shipper batches events into PutLogEvents calls, creating the stream on first use. A
-// missing log group, or a log service still unreachable after core.DeliveryAttempts tries, turns
+// shipper batches events into PutLogEvents calls, creating the stream on first use, and
+// the log group too when it does not exist, as Lambda does. A group or stream that cannot
+// be created, or a log service still unreachable after core.DeliveryAttempts tries, turns
 // shipping off for this environment with one warning; the file copy carries on.
 func (s *logSink) shipper(c *logClient, group, stream string) {
 	var (
@@ -228,12 +229,9 @@ func (s *logSink) shipper(c *logClient, group, stream string) {
 		defer cancel()
 		client := c.get()
 		if !created {
-			_, err := client.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{
-				LogGroupName: aws.String(group), LogStreamName: aws.String(stream)})
-			var exists *types.ResourceAlreadyExistsException
-			if err != nil && !errors.As(err, &exists) {
+			if err := createStream(ctx, client, group, stream); err != nil {
 				off = true
-				s.logger.Warn("lambda logs go to the file copy only: cannot create the log stream",
+				s.logger.Warn("lambda logs go to the file copy only: cannot create the log group or stream",
 					"logGroup", group, "logStream", stream, "file", s.path, "err", err)
 				return
 			}
@@ -267,6 +265,30 @@ func (s *logSink) shipper(c *logClient, group, stream string) {
 			flush()
 		}
 	}
+}
+
+// createStream creates the environment's stream, and first its log group when that does
+// not exist: Lambda creates the function's group on its first output, without tags.
+// Creations that race another environment's count as done. Unlike AWS, this does not yet
+// depend on the execution role allowing logs:CreateLogGroup.
+func createStream(ctx context.Context, client *cloudwatchlogs.Client, group, stream string) error {
+	in := &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}
+	_, err := client.CreateLogStream(ctx, in)
+	if missing := (*types.ResourceNotFoundException)(nil); errors.As(err, &missing) {
+		_, err = client.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)})
+		if err == nil || alreadyExists(err) {
+			_, err = client.CreateLogStream(ctx, in)
+		}
+	}
+	if alreadyExists(err) {
+		return nil
+	}
+	return err
+}
+
+func alreadyExists(err error) bool {
+	var exists *types.ResourceAlreadyExistsException
+	return errors.As(err, &exists)
 }
 
 // start writes Lambda's START line (or platform.start event for JSON logs).
