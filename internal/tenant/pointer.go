@@ -425,6 +425,7 @@ func caseVariant(key, tok string) bool {
 	if isASCII(key) && isASCII(tok) {
 		return false // for ASCII, lower- and upper-casing agree with folding
 	}
+	//lint:ignore SA6005 casing, not folding, is the point: EqualFold keeps ı and i apart, ToUpper does not
 	return strings.ToLower(key) == strings.ToLower(tok) || strings.ToUpper(key) == strings.ToUpper(tok)
 }
 
