@@ -34,6 +34,8 @@ const (
 	AttrOriginalTruncated = "original_truncated"
 	AttrOriginalSize      = "original_size"
 	AttrOriginalSHA256    = "original_sha256"
+	// "true" when the body held characters SQS refuses, written as JSON \uXXXX escapes (with size and digest too).
+	AttrOriginalEscaped = "original_escaped"
 )
 
 // Size of a quarantine message. SQS counts the body and every attribute's name, data type and value against
@@ -52,7 +54,6 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 	in := r.quarantineMessage(it, rej)
 
 	// The detail quotes parts of untrusted values, so it goes to the quarantine message only, never to a log line.
-	_, truncated := in.MessageAttributes[AttrOriginalTruncated]
 	logAttrs := func(reason string, extra ...slog.Attr) []slog.Attr {
 		attrs := []slog.Attr{
 			requestAttr(ctx),
@@ -60,8 +61,10 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 			slog.String("source", it.src.name),
 			slog.String("reason", reason),
 		}
-		if truncated {
-			attrs = append(attrs, slog.Bool(AttrOriginalTruncated, true))
+		for _, k := range []string{AttrOriginalTruncated, AttrOriginalEscaped} {
+			if _, ok := in.MessageAttributes[k]; ok {
+				attrs = append(attrs, slog.Bool(k, true))
+			}
 		}
 		return append(attrs, extra...)
 	}
@@ -77,6 +80,7 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 // quarantineMessage builds the quarantine message, which always fits MaxSQSMessage. The original body and its
 // attributes get what the reason attributes leave; when they do not fit whole, the truncation attributes say so, the
 // body is kept first (cut at a character boundary when it alone is too big), then whole attributes in name order.
+// Characters SQS refuses in the body are escaped first, and said so too.
 func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMessageInput {
 	in := &sqs.SendMessageInput{
 		QueueUrl:          aws.String(r.quarantineURL),
@@ -93,15 +97,22 @@ func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMess
 	put(AttrOriginalMessageID, it.messageID)
 
 	// room is what the original may take; original_attributes costs its name and type on top of its value.
-	room := MaxSQSMessage - sqsSize(in)
-	overhead := attrCost(AttrOriginalAttributes, "")
-	body := it.body
-	attrs, complete := renderAttributes(it.attrs, room-len(body)-overhead)
-	if !complete || len(body) > room {
+	describe := func() {
 		sum := sha256.Sum256([]byte(it.body))
-		put(AttrOriginalTruncated, truncatedMarker)
 		put(AttrOriginalSize, strconv.Itoa(originalSize(it)))
 		put(AttrOriginalSHA256, hex.EncodeToString(sum[:]))
+	}
+	body, escaped := sqsEscape(it.body)
+	if escaped {
+		put(AttrOriginalEscaped, truncatedMarker)
+		describe()
+	}
+	room := MaxSQSMessage - sqsSize(in)
+	overhead := attrCost(AttrOriginalAttributes, "")
+	attrs, complete := renderAttributes(it.attrs, room-len(body)-overhead)
+	if !complete || len(body) > room {
+		put(AttrOriginalTruncated, truncatedMarker)
+		describe()
 		room = MaxSQSMessage - sqsSize(in)
 		body = cut(body, room)
 		attrs, _ = renderAttributes(it.attrs, room-len(body)-overhead)

@@ -41,6 +41,10 @@ func TestQuarantineIsAcceptedBySQS(t *testing.T) {
 	resp, err := r.HandleSQS(invocationCtx(t), events.SQSEvent{Records: records})
 	require.NoError(t, err)
 	require.Empty(t, resp.BatchItemFailures, "every quarantine send was accepted")
+	require.NoError(t, r.HandleEvent(invocationCtx(t),
+		[]byte("{\"id\":\"m4\",\"detail-type\":\"x\",\"detail\":{\"tenantId\":\"Bad!\",\"note\":\"\uffff\"}}")),
+		"a direct event with a character SQS refuses is quarantined")
+	records = append(records, events.SQSMessage{})
 
 	got := map[string]map[string]string{}
 	for len(got) < len(records) {
@@ -60,4 +64,5 @@ func TestQuarantineIsAcceptedBySQS(t *testing.T) {
 	assert.True(t, strings.HasSuffix(got["m1"][AttrOriginalAttributes], `"x":"`+strings.Repeat("<", 200_000)+`"}`))
 	assert.Equal(t, "true", got["m2"][AttrOriginalTruncated])
 	assert.Equal(t, "malformed", got["m3"][AttrReason])
+	assert.Equal(t, "true", got["m4"][AttrOriginalEscaped])
 }

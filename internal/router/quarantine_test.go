@@ -3,6 +3,7 @@ package router
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,4 +131,29 @@ func TestReasonAttributesFitTheirBudget(t *testing.T) {
 	assert.Equal(t, "true", attrsOf(q)[AttrOriginalTruncated])
 	assert.Equal(t, MaxSQSMessage, sqsSize(q), "the body fills the message")
 	assert.LessOrEqual(t, sqsSize(q)-len(aws.ToString(q.MessageBody)), reasonBudget)
+}
+
+// A direct EventBridge event can hold characters SQS refuses; its quarantine copy writes them as JSON escapes, which
+// keep the document's meaning, and says so.
+func TestQuarantineEscapesCharactersSQSRefuses(t *testing.T) {
+	h := newHarness(t, testConfig(config.ModeAsync))
+	event := "{\"id\":\"e1\",\"detail-type\":\"x\",\"detail\":{\"tenantId\":\"Bad!\",\"note\":\"a\uffffb\ufffec\"}}"
+	require.NoError(t, h.r.HandleEvent(invocationCtx(t), []byte(event)))
+	require.Len(t, h.snd.msgs, 1)
+	q := h.snd.msgs[0]
+	body := aws.ToString(q.MessageBody)
+	assert.Equal(t, `{"id":"e1","detail-type":"x","detail":{"tenantId":"Bad!","note":"a\uffffb\ufffec"}}`, body)
+	_, c, ok := sqsText(body)
+	assert.True(t, ok, "%U left in the body", c)
+	var want, got any
+	require.NoError(t, json.Unmarshal([]byte(event), &want))
+	require.NoError(t, json.Unmarshal([]byte(body), &got))
+	assert.Equal(t, want, got, "the escapes mean the same characters")
+	a := attrsOf(q)
+	sum := sha256.Sum256([]byte(event))
+	assert.Equal(t, "invalid_tenant", a[AttrReason])
+	assert.Equal(t, "true", a[AttrOriginalEscaped])
+	assert.Equal(t, hex.EncodeToString(sum[:]), a[AttrOriginalSHA256])
+	assert.Equal(t, strconv.Itoa(len(event)), a[AttrOriginalSize])
+	assert.NotContains(t, a, AttrOriginalTruncated)
 }
