@@ -242,6 +242,7 @@ func runBadCases(t *testing.T, cases []badCase) {
 }
 
 func TestMalformedBodies(t *testing.T) {
+	t.Parallel()
 	runBadCases(t, []badCase{
 		{"SQS JSON 1.0: truncated JSON", func(t *testing.T, e *badEnv) outcome {
 			return e.send(t, "", e.request(t, "POST", "/", `{"QueueUrl":`, jsonRequest("AmazonSQS.SendMessage", "1.0")...))
@@ -278,6 +279,7 @@ func TestMalformedBodies(t *testing.T) {
 }
 
 func TestPayloadsOverLimits(t *testing.T) {
+	t.Parallel()
 	runBadCases(t, []badCase{
 		{"sync Invoke over 6 MB", func(t *testing.T, e *badEnv) outcome {
 			_, err := e.lambda.Invoke(testCtx(t), &lambda.InvokeInput{FunctionName: aws.String(fnName),
@@ -341,6 +343,7 @@ func TestPayloadsOverLimits(t *testing.T) {
 // TestBodiesFarAboveLimits sends 20 MB bodies from a generator, so that the bytes the
 // server consumes can be counted: it must refuse them after reading a bounded part.
 func TestBodiesFarAboveLimits(t *testing.T) {
+	t.Parallel()
 	maxBody := "exceeds " + strconv.Itoa(protocol.MaxBodyBytes) + " bytes"
 	tests := []struct {
 		name, service, path string
@@ -388,6 +391,7 @@ func TestBodiesFarAboveLimits(t *testing.T) {
 }
 
 func TestUnknownOperations(t *testing.T) {
+	t.Parallel()
 	runBadCases(t, []badCase{
 		{"SQS unknown X-Amz-Target", func(t *testing.T, e *badEnv) outcome {
 			return e.send(t, "", e.request(t, "POST", "/", `{}`, jsonRequest("AmazonSQS.Nope", "1.0")...))
@@ -421,6 +425,7 @@ func TestUnknownOperations(t *testing.T) {
 }
 
 func TestHugeHeaders(t *testing.T) {
+	t.Parallel()
 	over := localaws.MaxHeaderBytes + 1
 	tooLarge := outcome{431, "RequestHeaderSectionTooLarge", "exceeds the maximum allowed size"}
 	runBadCases(t, []badCase{
@@ -464,6 +469,7 @@ func TestHugeHeaders(t *testing.T) {
 // TestHeadersOverNetHTTPCap: past http.Server's own cap net/http answers for localaws
 // (plain text) and closes the connection; the server must go on serving.
 func TestHeadersOverNetHTTPCap(t *testing.T) {
+	t.Parallel()
 	e := newBadEnv(t)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
 	require.NoError(t, err)

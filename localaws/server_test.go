@@ -21,6 +21,7 @@ import (
 // sent a request on, as an HTTP client pool leaves behind when two requests race for a
 // connection. net/http's Shutdown waits 5 s for one; Close must not fail on it.
 func TestCloseWithAnUnusedConnection(t *testing.T) {
+	t.Parallel()
 	srv, _ := testserver.Start(t, localaws.Config{})
 	conn, err := net.Dial("tcp", srv.URL()[len("http://"):])
 	require.NoError(t, err)
@@ -42,6 +43,7 @@ func TestCloseWithAnUnusedConnection(t *testing.T) {
 // TestServicesLogThroughTheServersLogger covers a request the server routes to a
 // service that fails it in a way worth logging: the line lands in Config.Logger.
 func TestServicesLogThroughTheServersLogger(t *testing.T) {
+	t.Parallel()
 	var logs testserver.LogBuffer
 	srv, _ := testserver.Start(t, localaws.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))},
 		localaws.Use(sqs.New))

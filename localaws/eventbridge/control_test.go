@@ -15,6 +15,7 @@ import (
 )
 
 func TestEventBusLifecycle(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	ctx := context.Background()
 
@@ -91,6 +92,7 @@ func TestEventBusLifecycle(t *testing.T) {
 }
 
 func TestCreateEventBusRejectsBadNames(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	for name, bad := range map[string]string{
 		"a slash":             "team/orders",
@@ -106,6 +108,7 @@ func TestCreateEventBusRejectsBadNames(t *testing.T) {
 }
 
 func TestRuleLifecycle(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	ctx := context.Background()
 	_, err := h.events.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String("orders")})
@@ -186,6 +189,7 @@ func TestRuleLifecycle(t *testing.T) {
 }
 
 func TestPutRuleRejectsInvalidInput(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	_, err := h.events.CreateEventBus(context.Background(), &eventbridge.CreateEventBusInput{Name: aws.String("orders")})
 	require.NoError(t, err)
@@ -225,6 +229,7 @@ func TestPutRuleRejectsInvalidInput(t *testing.T) {
 }
 
 func TestTargetsLifecycle(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	ctx := context.Background()
 	h.rule(t, "r", `{"source":["a"]}`)
@@ -289,6 +294,7 @@ func TestTargetsLifecycle(t *testing.T) {
 }
 
 func TestPutTargetsRejectsInvalidTargets(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	h.rule(t, "r", `{"source":["a"]}`)
 	q := "arn:aws:sqs:us-east-1:" + account + ":q"
@@ -340,6 +346,7 @@ func TestPutTargetsRejectsInvalidTargets(t *testing.T) {
 }
 
 func TestTestEventPattern(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	event := `{"id":"1","account":"` + account + `","source":"app.orders","time":"2026-01-02T03:04:05Z",` +
 		`"region":"us-east-1","resources":[],"detail-type":"OrderPlaced","detail":{"tenantId":"t-1","total":12.5}}`

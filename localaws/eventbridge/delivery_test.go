@@ -40,6 +40,7 @@ type envelope struct {
 }
 
 func TestPutEventsDeliversMatchingEventsToSQS(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	url, arn := h.queue(t, "orders")
 	h.rule(t, "tenant-orders", `{"source":["app.orders"],"detail":{"tenantId":[{"prefix":"t-"}]}}`,
@@ -68,6 +69,7 @@ func TestPutEventsDeliversMatchingEventsToSQS(t *testing.T) {
 }
 
 func TestPutEventsHonoursBusAndRuleState(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	ctx := context.Background()
 	url, arn := h.queue(t, "q")
@@ -105,6 +107,7 @@ func TestPutEventsHonoursBusAndRuleState(t *testing.T) {
 }
 
 func TestPutEventsTransformsInputPerTarget(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	fixedURL, fixedARN := h.queue(t, "fixed")
 	pathURL, pathARN := h.queue(t, "path")
@@ -146,6 +149,7 @@ func TestPutEventsTransformsInputPerTarget(t *testing.T) {
 }
 
 func TestPutEventsRejectsInvalidEntries(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	tests := []struct {
 		name    string
@@ -200,6 +204,7 @@ func TestPutEventsRejectsInvalidEntries(t *testing.T) {
 }
 
 func TestLambdaTargetIsInvokedAsynchronously(t *testing.T) {
+	t.Parallel()
 	fake := &fakeLambda{}
 	h := start(t, nil, func(s *eb.Service) { s.Lambda = fake })
 	fn := "arn:aws:lambda:us-east-1:" + account + ":function:router"
@@ -217,6 +222,7 @@ func TestLambdaTargetIsInvokedAsynchronously(t *testing.T) {
 }
 
 func TestFailedDeliveryIsRetriedThenSentToTheDeadLetterQueue(t *testing.T) {
+	t.Parallel()
 	clock := core.NewFakeClock(epoch)
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "TooManyRequestsException", Message: "Rate exceeded"}}
 	h := start(t, clock, func(s *eb.Service) { s.Lambda = fake })
@@ -246,6 +252,7 @@ func TestFailedDeliveryIsRetriedThenSentToTheDeadLetterQueue(t *testing.T) {
 }
 
 func TestEventAgeLimitEndsRetries(t *testing.T) {
+	t.Parallel()
 	clock := core.NewFakeClock(epoch)
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "ServiceException", Message: "boom",
 		Fault: smithy.FaultServer}}
@@ -271,6 +278,7 @@ func TestEventAgeLimitEndsRetries(t *testing.T) {
 }
 
 func TestMissingTargetGoesStraightToTheDeadLetterQueue(t *testing.T) {
+	t.Parallel()
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Function not found"}}
 	h := start(t, nil, func(s *eb.Service) { s.Lambda = fake })
 	msg := h.deadLetterToMissingFunction(t)
@@ -294,6 +302,7 @@ func (h *harness) deadLetterToMissingFunction(t *testing.T) sqstypes.Message {
 }
 
 func TestMissingFunctionOfTheLambdaServiceIsDeadLettered(t *testing.T) {
+	t.Parallel()
 	// Through the real Lambda client and service: the async Invoke of a function
 	// that does not exist fails with ResourceNotFoundException, which is not retried.
 	h := start(t, nil, nil, localaws.Use(locallambda.New))
@@ -309,6 +318,7 @@ func TestMissingFunctionOfTheLambdaServiceIsDeadLettered(t *testing.T) {
 }
 
 func TestSQSTargetThatDoesNotExistIsDeadLettered(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil, nil)
 	dlqURL, dlqARN := h.queue(t, "dlq")
 	h.rule(t, "r", `{"source":["app.orders"]}`, ebtypes.Target{Id: aws.String("q"),
@@ -321,6 +331,7 @@ func TestSQSTargetThatDoesNotExistIsDeadLettered(t *testing.T) {
 }
 
 func TestCloseStopsDeliveriesWaitingToRetry(t *testing.T) {
+	t.Parallel()
 	clock := core.NewFakeClock(epoch)
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "TooManyRequestsException", Message: "slow down"}}
 	h := start(t, clock, func(s *eb.Service) { s.Lambda = fake })
@@ -344,6 +355,7 @@ func TestCloseStopsDeliveriesWaitingToRetry(t *testing.T) {
 // TestDeadLetterSendSurvivesALostConnection loses the connection of the first DLQ send:
 // the target's retries are spent, so the send must retry itself rather than lose the event.
 func TestDeadLetterSendSurvivesALostConnection(t *testing.T) {
+	t.Parallel()
 	fake := &fakeLambda{err: &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Function not found"}}
 	lossy := &lossySQS{}
 	h := start(t, nil, func(s *eb.Service) { s.Lambda, s.SQS = fake, lossy })

@@ -64,6 +64,7 @@ func requireAPIError(t *testing.T, err error, code string, status int) {
 }
 
 func TestRoleLifecycle(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	out, err := c.CreateRole(ctx, &iam.CreateRoleInput{
@@ -114,6 +115,7 @@ func TestRoleLifecycle(t *testing.T) {
 }
 
 func TestPermissionsBoundaryAndDescription(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	boundary := "arn:aws:iam::aws:policy/PowerUserAccess"
@@ -142,6 +144,7 @@ func TestPermissionsBoundaryAndDescription(t *testing.T) {
 }
 
 func TestPolicyDocumentsRoundTripURLEncoded(t *testing.T) {
+	t.Parallel()
 	// '+' and spaces are what a naive encoding breaks: url.QueryUnescape turns '+' into a space.
 	const value = "a+b c%d/e"
 	trustWithPlus := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},` +
@@ -197,6 +200,7 @@ func TestPolicyDocumentsRoundTripURLEncoded(t *testing.T) {
 }
 
 func TestRoleErrors(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	createRole(t, c, "existing")
@@ -298,6 +302,7 @@ func TestRoleErrors(t *testing.T) {
 }
 
 func TestDeleteRoleConflicts(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	createRole(t, c, "r")
@@ -325,6 +330,7 @@ func TestDeleteRoleConflicts(t *testing.T) {
 }
 
 func TestInlinePolicies(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	createRole(t, c, "r")
@@ -358,6 +364,7 @@ func TestInlinePolicies(t *testing.T) {
 }
 
 func TestManagedPolicies(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	createRole(t, c, "r")
@@ -452,6 +459,7 @@ func TestManagedPolicies(t *testing.T) {
 }
 
 func TestListRolesPaginates(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	for _, name := range []string{"e", "c", "a", "d", "b"} {
@@ -489,6 +497,7 @@ func TestListRolesPaginates(t *testing.T) {
 }
 
 func TestRoleTags(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	ctx := context.Background()
 	createRole(t, c, "r")

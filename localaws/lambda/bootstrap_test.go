@@ -47,6 +47,7 @@ type echo struct {
 }
 
 func TestInvokeRunsOneEnvironmentPerTenant(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("isolated", perTenant, func(in *lambda.CreateFunctionInput) {
 		in.Code.ZipFile = buildBootstrap(t)

@@ -63,6 +63,7 @@ func (h *harness) environments() []environmentRow {
 }
 
 func TestFaultsThroughTheSDK(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("backend", perTenant, func(in *lambda.CreateFunctionInput) {
 		in.Code.ZipFile = buildBootstrap(t)
@@ -142,6 +143,7 @@ func TestFaultsThroughTheSDK(t *testing.T) {
 // TestAsyncThrottleIsRetried: an Event invoke is accepted even when every invoke is
 // throttled; the queue keeps retrying the throttle, and the event runs once it stops.
 func TestAsyncThrottleIsRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("backend", perTenant, func(in *lambda.CreateFunctionInput) { in.Code.ZipFile = buildBootstrap(t) })
 	h.putFaults("backend", `{"throttle_rate":1}`)

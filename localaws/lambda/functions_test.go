@@ -22,6 +22,7 @@ import (
 var lastModified = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$`)
 
 func TestFunctionRoundTripCarriesWhatTheProviderReads(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	zip := zipOf(t, map[string][]byte{"bootstrap": []byte("v1")})
 	sum := sha256.Sum256(zip)
@@ -109,6 +110,7 @@ func TestFunctionRoundTripCarriesWhatTheProviderReads(t *testing.T) {
 }
 
 func TestCreateFunctionRejects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("taken")
 	for _, tc := range []struct {
@@ -162,6 +164,7 @@ func TestCreateFunctionRejects(t *testing.T) {
 // The SDK's UpdateFunctionConfiguration has no TenancyConfig member, so this sends the
 // request a client written against the API reference could send.
 func TestTenancyConfigIsImmutable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("isolated", perTenant)
 	req, err := http.NewRequest(http.MethodPut, h.srv.URL()+"/2015-03-31/functions/isolated/configuration",
@@ -181,6 +184,7 @@ func TestTenancyConfigIsImmutable(t *testing.T) {
 }
 
 func TestVersions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	list := func(opts ...func(*lambda.ListVersionsByFunctionInput)) []string {
@@ -241,6 +245,7 @@ func TestVersions(t *testing.T) {
 }
 
 func TestFunctionNameForms(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	for _, name := range []string{"fn", h.arn("fn"), account + ":function:fn", "fn:$LATEST", h.arn("fn") + ":$LATEST"} {
@@ -257,6 +262,7 @@ func TestFunctionNameForms(t *testing.T) {
 }
 
 func TestListFunctionsPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for i := range 3 {
 		h.create(fmt.Sprintf("fn-%d", i), func(in *lambda.CreateFunctionInput) { in.Publish = true })
@@ -278,6 +284,7 @@ func TestListFunctionsPages(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	_, err := h.client.GetPolicy(h.ctx(), &lambda.GetPolicyInput{FunctionName: aws.String("fn")})
@@ -334,6 +341,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestConcurrency(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	h.create("other")
@@ -363,6 +371,7 @@ func TestConcurrency(t *testing.T) {
 }
 
 func TestCodeSigningConfigIsEmpty(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	out, err := h.client.GetFunctionCodeSigningConfig(h.ctx(), &lambda.GetFunctionCodeSigningConfigInput{FunctionName: aws.String("fn")})
@@ -374,6 +383,7 @@ func TestCodeSigningConfigIsEmpty(t *testing.T) {
 }
 
 func TestEventInvokeConfig(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	_, err := h.client.GetFunctionEventInvokeConfig(h.ctx(), &lambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String("fn")})
@@ -421,6 +431,7 @@ func TestEventInvokeConfig(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn", func(in *lambda.CreateFunctionInput) { in.Tags = map[string]string{"a": "1"} })
 	_, err := h.client.TagResource(h.ctx(), &lambda.TagResourceInput{Resource: aws.String(h.arn("fn")), Tags: map[string]string{"b": "2"}})
@@ -436,6 +447,7 @@ func TestTags(t *testing.T) {
 }
 
 func TestTagLimits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("fn")
 	tag := func(tags map[string]string) error {
@@ -465,6 +477,7 @@ func TestTagLimits(t *testing.T) {
 }
 
 func TestUnknownOperationNamesMethodAndPath(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	_, err := h.client.ListAliases(h.ctx(), &lambda.ListAliasesInput{FunctionName: aws.String("fn")})
 	requireCode(t, err, "UnknownOperationException", http.StatusNotFound)
@@ -472,6 +485,7 @@ func TestUnknownOperationNamesMethodAndPath(t *testing.T) {
 }
 
 func TestEnvironmentsListIsAJSONArray(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	resp, err := http.Get(h.srv.URL() + "/_localaws/environments")
 	require.NoError(t, err)

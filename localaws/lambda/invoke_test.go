@@ -16,6 +16,7 @@ import (
 func jsonString(n int) []byte { return []byte(`"` + strings.Repeat("a", n-2) + `"`) }
 
 func TestInvokeRules(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("isolated", perTenant)
 	h.create("shared")
@@ -88,6 +89,7 @@ func TestInvokeRules(t *testing.T) {
 }
 
 func TestInvokeAccepted(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("isolated", perTenant)
 	h.create("shared")

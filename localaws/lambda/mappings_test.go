@@ -11,6 +11,7 @@ import (
 )
 
 func TestEventSourceMappingLifecycle(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("router")
 	created, err := h.client.CreateEventSourceMapping(h.ctx(), &lambda.CreateEventSourceMappingInput{
@@ -77,6 +78,7 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 }
 
 func TestCreateEventSourceMappingRejects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("router")
 	h.create("isolated", perTenant)
@@ -140,6 +142,7 @@ func TestCreateEventSourceMappingRejects(t *testing.T) {
 }
 
 func TestUpdateEventSourceMappingCannotTargetAnIsolatedFunction(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.create("router")
 	h.create("isolated", perTenant)

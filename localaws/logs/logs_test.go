@@ -83,6 +83,7 @@ func describeOne(t *testing.T, c *cloudwatchlogs.Client, name string) *types.Log
 }
 
 func TestLogGroupLifecycle(t *testing.T) {
+	t.Parallel()
 	c, _ := newClient(t)
 	ctx := context.Background()
 	const name = "/aws/lambda/router"
@@ -157,6 +158,7 @@ func TestLogGroupLifecycle(t *testing.T) {
 }
 
 func TestLogGroupErrors(t *testing.T) {
+	t.Parallel()
 	c, _ := newClient(t)
 	ctx := context.Background()
 	createGroup(t, c, "g")
@@ -232,6 +234,7 @@ func TestLogGroupErrors(t *testing.T) {
 }
 
 func TestDescribeLogGroupsFilters(t *testing.T) {
+	t.Parallel()
 	c, _ := newClient(t)
 	ctx := context.Background()
 	for _, n := range []string{"/aws/lambda/worker", "/aws/lambda/router", "/app/Router-audit", "/aws/events/bus"} {
@@ -272,6 +275,7 @@ func TestDescribeLogGroupsFilters(t *testing.T) {
 }
 
 func TestGetLogEventsPagesAndFollowsTheStream(t *testing.T) {
+	t.Parallel()
 	c, clock := newClient(t)
 	ctx := context.Background()
 	createGroup(t, c, "g", "s")
@@ -327,6 +331,7 @@ func TestGetLogEventsPagesAndFollowsTheStream(t *testing.T) {
 }
 
 func TestPutLogEventsRules(t *testing.T) {
+	t.Parallel()
 	c, _ := newClient(t)
 	ctx := context.Background()
 	createGroup(t, c, "g", "s")
@@ -401,6 +406,7 @@ func TestPutLogEventsRules(t *testing.T) {
 }
 
 func TestFilterLogEvents(t *testing.T) {
+	t.Parallel()
 	c, _ := newClient(t)
 	ctx := context.Background()
 	createGroup(t, c, "/aws/lambda/worker", "env-a", "env-b", "other")
@@ -459,6 +465,7 @@ func TestFilterLogEvents(t *testing.T) {
 }
 
 func TestDescribeLogStreams(t *testing.T) {
+	t.Parallel()
 	c, clock := newClient(t)
 	ctx := context.Background()
 	createGroup(t, c, "g", "b", "a", "c")

@@ -25,6 +25,7 @@ func bin(dataType string, v []byte) types.MessageAttributeValue {
 }
 
 func TestMessageAttributeDigestsMatchAWSVectors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("digests", nil)
 	// Published vectors of AWS's attribute digest algorithm (SDK test suites).
@@ -73,6 +74,7 @@ func md5Hex(s string) string {
 }
 
 func TestMessageRoundTripsThroughSDKChecksums(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("round-trip", nil)
 	attrs := map[string]types.MessageAttributeValue{
@@ -103,6 +105,7 @@ func TestMessageRoundTripsThroughSDKChecksums(t *testing.T) {
 }
 
 func TestReceiveSelectsAttributes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("selection", nil)
 	cases := []struct {
@@ -157,6 +160,7 @@ func keys[V any](m map[string]V) []string {
 }
 
 func TestSendValidatesMessages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("strict", nil)
 	cases := []struct {
@@ -204,6 +208,7 @@ func TestSendValidatesMessages(t *testing.T) {
 }
 
 func TestMessageSizeLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("big", nil)
 	small := h.createQueue("small", map[string]string{"MaximumMessageSize": "1024"})
@@ -237,6 +242,7 @@ func TestMessageSizeLimit(t *testing.T) {
 }
 
 func TestVisibilityTimeoutExpiryRedelivers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("visibility", map[string]string{"VisibilityTimeout": "30"})
 	sent := h.send(url, "work")
@@ -277,6 +283,7 @@ func TestVisibilityTimeoutExpiryRedelivers(t *testing.T) {
 }
 
 func TestChangeMessageVisibility(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("change", map[string]string{"VisibilityTimeout": "30"})
 	h.send(url, "one")
@@ -306,6 +313,7 @@ func TestChangeMessageVisibility(t *testing.T) {
 }
 
 func TestDelayAndCounts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("delayed", nil)
 	h.send(url, "later", func(in *sqs.SendMessageInput) { in.DelaySeconds = 60 })
@@ -324,6 +332,7 @@ func TestDelayAndCounts(t *testing.T) {
 }
 
 func TestRetentionExpiresMessages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("retention", map[string]string{"MessageRetentionPeriod": "60"})
 	h.send(url, "old")
@@ -335,6 +344,7 @@ func TestRetentionExpiresMessages(t *testing.T) {
 }
 
 func TestRedriveToDeadLetterQueue(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	dlq := h.createQueue("work-dlq", nil)
 	url := h.createQueue("work", map[string]string{"VisibilityTimeout": "10",
@@ -366,6 +376,7 @@ func TestRedriveToDeadLetterQueue(t *testing.T) {
 }
 
 func TestFIFOOrdersEachGroupAndBlocksGroupsInFlight(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("orders.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true",
 		"VisibilityTimeout": "30"})
@@ -400,6 +411,7 @@ func TestFIFOOrdersEachGroupAndBlocksGroupsInFlight(t *testing.T) {
 }
 
 func TestFIFODeduplication(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	cases := []struct {
 		name   string
@@ -452,6 +464,7 @@ func TestFIFODeduplication(t *testing.T) {
 }
 
 func TestFIFOSendRules(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("rules.fifo", map[string]string{"FifoQueue": "true"})
 	cases := []struct {
@@ -478,6 +491,7 @@ func TestFIFOSendRules(t *testing.T) {
 }
 
 func TestFIFOReceiveRequestAttemptIDReturnsTheSameMessages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("attempts.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"})
 	h.send(url, "m1", inGroup("g"))
@@ -496,6 +510,7 @@ func TestFIFOReceiveRequestAttemptIDReturnsTheSameMessages(t *testing.T) {
 }
 
 func TestFIFOStaleReceiptHandleHasExpired(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("stale.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true",
 		"VisibilityTimeout": "10"})
@@ -509,6 +524,7 @@ func TestFIFOStaleReceiptHandleHasExpired(t *testing.T) {
 }
 
 func TestBatchEnvelopeErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("batches", nil)
 	entries := func(n int) []types.SendMessageBatchRequestEntry {
@@ -546,6 +562,7 @@ func TestBatchEnvelopeErrors(t *testing.T) {
 }
 
 func TestBatchReportsEachEntry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("partial", nil)
 	sent, err := h.client.SendMessageBatch(h.ctx(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url),
@@ -594,6 +611,7 @@ func TestBatchReportsEachEntry(t *testing.T) {
 }
 
 func TestReceiveValidatesParameters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("params", nil)
 	cases := []struct {
@@ -616,6 +634,7 @@ func TestReceiveValidatesParameters(t *testing.T) {
 }
 
 func TestLongPollReturnsWhenAMessageArrives(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("long-poll", nil)
 	type result struct {
@@ -643,6 +662,7 @@ func TestLongPollReturnsWhenAMessageArrives(t *testing.T) {
 }
 
 func TestLongPollWaitsForTheQueueDefault(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("waiting", map[string]string{"ReceiveMessageWaitTimeSeconds": "1"})
 	start := time.Now()
@@ -653,6 +673,7 @@ func TestLongPollWaitsForTheQueueDefault(t *testing.T) {
 }
 
 func TestLongPollSeesVisibilityExpiryOnTheFakeClock(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("fake-wait", map[string]string{"VisibilityTimeout": "30"})
 	h.send(url, "again")
@@ -698,6 +719,7 @@ func (h *harness) advanceUntil(done <-chan []types.Message, step time.Duration) 
 }
 
 func TestLongPollSeesADelayedMessageSentWhileWaiting(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("fake-delay", nil)
 	done := h.longPoll(url)
@@ -708,6 +730,7 @@ func TestLongPollSeesADelayedMessageSentWhileWaiting(t *testing.T) {
 }
 
 func TestCloseEndsLongPolls(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("closing", nil)
 	done := make(chan time.Duration, 1)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestQueueURLIsBaseAccountName(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("orders", nil)
 	require.Equal(t, h.srv.URL()+"/"+account+"/orders", url)
@@ -39,6 +40,7 @@ func TestQueueURLIsBaseAccountName(t *testing.T) {
 }
 
 func TestCreateQueueIsIdempotentOnlyWithEqualAttributes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("jobs", map[string]string{"VisibilityTimeout": "60"})
 
@@ -54,6 +56,7 @@ func TestCreateQueueIsIdempotentOnlyWithEqualAttributes(t *testing.T) {
 }
 
 func TestCreateQueueValidatesNames(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	cases := []struct {
 		name  string
@@ -90,6 +93,7 @@ func TestCreateQueueValidatesNames(t *testing.T) {
 }
 
 func TestDeleteQueueThenNameIsReservedForSixtySeconds(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("short-lived", nil)
 	_, err := h.client.DeleteQueue(h.ctx(), &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
@@ -107,6 +111,7 @@ func TestDeleteQueueThenNameIsReservedForSixtySeconds(t *testing.T) {
 }
 
 func TestNonExistentQueueErrorShape(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	missing := aws.String(h.srv.URL() + "/" + account + "/missing")
 	calls := map[string]func() error{
@@ -163,6 +168,7 @@ func TestNonExistentQueueErrorShape(t *testing.T) {
 }
 
 func TestMalformedQueueURLIsInvalidAddress(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	for _, url := range []string{"orders", h.srv.URL() + "/", h.srv.URL() + "/" + account + "/orders/extra"} {
 		_, err := h.client.GetQueueAttributes(h.ctx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url)})
@@ -171,6 +177,7 @@ func TestMalformedQueueURLIsInvalidAddress(t *testing.T) {
 }
 
 func TestQueueAttributesAreEchoedExactly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	h.createQueue("dlq", nil)
 	h.createQueue("dlq.fifo", map[string]string{"FifoQueue": "true"})
@@ -244,6 +251,7 @@ func TestQueueAttributesAreEchoedExactly(t *testing.T) {
 }
 
 func TestQueueAttributeDefaults(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	cases := []struct {
 		name  string
@@ -269,6 +277,7 @@ func TestQueueAttributeDefaults(t *testing.T) {
 }
 
 func TestGetQueueAttributesByName(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("named", map[string]string{"VisibilityTimeout": "45"})
 	got := h.attributes(url, types.QueueAttributeNameVisibilityTimeout, types.QueueAttributeNamePolicy)
@@ -280,6 +289,7 @@ func TestGetQueueAttributesByName(t *testing.T) {
 }
 
 func TestSetQueueAttributesValidates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	url := h.createQueue("validated", nil)
 	h.createQueue("fifo-dlq.fifo", map[string]string{"FifoQueue": "true"})
@@ -326,6 +336,7 @@ func TestSetQueueAttributesValidates(t *testing.T) {
 }
 
 func TestSetQueueAttributesUpdatesAndClears(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("updatable", nil)
 	h.createQueue("updatable-dlq", nil)
@@ -354,6 +365,7 @@ func TestSetQueueAttributesUpdatesAndClears(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	out, err := h.client.CreateQueue(h.ctx(), &sqs.CreateQueueInput{QueueName: aws.String("tagged"),
 		Tags: map[string]string{"team": "a", "env": "dev"}})
@@ -379,6 +391,7 @@ func TestTags(t *testing.T) {
 }
 
 func TestListQueues(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, false)
 	for _, n := range []string{"app-b", "app-a", "app-c", "other"} {
 		h.createQueue(n, nil)
@@ -403,6 +416,7 @@ func TestListQueues(t *testing.T) {
 }
 
 func TestPurgeQueueOncePerMinute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, true)
 	url := h.createQueue("purged", nil)
 	for _, b := range []string{"1", "2", "3"} {

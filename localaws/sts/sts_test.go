@@ -34,6 +34,7 @@ func newClient(t *testing.T, account string) *sts.Client {
 }
 
 func TestGetCallerIdentity(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		account string
@@ -54,6 +55,7 @@ func TestGetCallerIdentity(t *testing.T) {
 }
 
 func TestUnknownActionNamesServiceAndAction(t *testing.T) {
+	t.Parallel()
 	_, err := newClient(t, "").GetSessionToken(context.Background(), &sts.GetSessionTokenInput{})
 	var apiErr smithy.APIError
 	require.True(t, errors.As(err, &apiErr), "got %v", err)

@@ -194,6 +194,7 @@ func decode(t *testing.T, raw []byte) (async.Record, map[string]json.RawMessage)
 }
 
 func TestRetriesExhaustedGoesToOnFailure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, retries := range []int{0, 1, 2} {
 		t.Run("maximum retry attempts "+strconv.Itoa(retries), func(t *testing.T) {
@@ -231,6 +232,7 @@ func TestRetriesExhaustedGoesToOnFailure(t *testing.T) {
 }
 
 func TestSuccessGoesToOnSuccess(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	okURL, okARN := h.destination(t, "success")
 	failURL, failARN := h.destination(t, "success-failure")
@@ -264,6 +266,7 @@ func mustField(t *testing.T, raw []byte, name string) json.RawMessage {
 }
 
 func TestEventAgeExceeded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		enqueuedAt time.Duration // before now
@@ -317,6 +320,7 @@ func TestEventAgeExceeded(t *testing.T) {
 }
 
 func TestThrottlesAreNotAttempts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.destination(t, "throttle-success")
 	f := &fakeFunction{respond: func(call int) ([]byte, string, error) {
@@ -336,6 +340,7 @@ func TestThrottlesAreNotAttempts(t *testing.T) {
 // TestLambdaDestinationIsInvokedAsynchronously also loses the first delivery's connection:
 // nobody else can retry a destination record, so the delivery does.
 func TestLambdaDestinationIsInvokedAsynchronously(t *testing.T) {
+	t.Parallel()
 	for _, drop := range []int{0, 1} {
 		t.Run(fmt.Sprintf("%d lost connections", drop), func(t *testing.T) {
 			h := newHarness(t)
@@ -366,6 +371,7 @@ func TestLambdaDestinationIsInvokedAsynchronously(t *testing.T) {
 }
 
 func TestWorkersAreBounded(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	f := &fakeFunction{delay: 50 * time.Millisecond, respond: func(int) ([]byte, string, error) { return nil, "", nil }}
 	q := h.queue(t, f.invoke, async.DefaultConfig(), async.WithWorkers(2))
@@ -379,6 +385,7 @@ func TestWorkersAreBounded(t *testing.T) {
 }
 
 func TestCloseReportsUndeliveredEvents(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	started := make(chan struct{}, 1)
 	invoke := func(ctx context.Context, _ async.Event) ([]byte, string, error) {

@@ -198,6 +198,7 @@ func bodies(prefix string, n int) []string {
 }
 
 func TestBatchSizeAndWindow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 
 	t.Run("batch size caps every batch", func(t *testing.T) {
@@ -255,6 +256,7 @@ func TestBatchSizeAndWindow(t *testing.T) {
 }
 
 func TestEventIsWhatLambdaSends(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.queue(t, "shape", nil)
 	f := &fakeFunction{}
@@ -301,6 +303,7 @@ func TestEventIsWhatLambdaSends(t *testing.T) {
 }
 
 func TestPartialBatchFailureRedeliversOnlyTheFailedRecordUntilTheDLQ(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	dlqURL, dlqARN := h.queue(t, "partial-dlq", nil)
 	url, arn := h.queue(t, "partial", map[string]string{"VisibilityTimeout": "1",
@@ -344,6 +347,7 @@ func TestPartialBatchFailureRedeliversOnlyTheFailedRecordUntilTheDLQ(t *testing.
 }
 
 func TestWholeBatchFailure(t *testing.T) {
+	t.Parallel()
 	ok := func(int, events.SQSEvent) ([]byte, string, error) { return []byte("null"), "", nil }
 	tests := []struct {
 		name    string
@@ -402,6 +406,7 @@ func TestWholeBatchFailure(t *testing.T) {
 }
 
 func TestThrottledInvokeIsRetriedWithinTheVisibilityTimeout(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.queue(t, "throttle", map[string]string{"VisibilityTimeout": "30"})
 	h.send(t, url, "t")
@@ -422,6 +427,7 @@ func TestThrottledInvokeIsRetriedWithinTheVisibilityTimeout(t *testing.T) {
 }
 
 func TestConcurrency(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name               string
 		maximumConcurrency int
@@ -450,6 +456,7 @@ func TestConcurrency(t *testing.T) {
 }
 
 func TestStoppedMappingStopsPolling(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		stop func(m *esm.Manager, mp esm.Mapping)
@@ -484,6 +491,7 @@ func TestStoppedMappingStopsPolling(t *testing.T) {
 }
 
 func TestCloseReturnsPromptlyWhileLongPolling(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.queue(t, "close", nil)
 	f := &fakeFunction{}
@@ -504,6 +512,7 @@ func TestCloseReturnsPromptlyWhileLongPolling(t *testing.T) {
 }
 
 func TestCloseWaitsForTheInFlightBatch(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.queue(t, "inflight", nil)
 	f := &fakeFunction{delay: 500 * time.Millisecond}
@@ -519,6 +528,7 @@ func TestCloseWaitsForTheInFlightBatch(t *testing.T) {
 }
 
 func TestFIFOGroupsAreNeverProcessedConcurrently(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	url, arn := h.queue(t, "groups.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"})
 	groups := []string{"g1", "g2", "g3"}

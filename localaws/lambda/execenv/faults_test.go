@@ -34,6 +34,7 @@ func (h *harness) faultStats(t testing.TB, fn string) faults.Stats {
 func seed(n int64) *int64 { return &n }
 
 func TestInjectedErrorDoesNotRunTheHandler(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "flaky")
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
@@ -57,6 +58,7 @@ func TestInjectedErrorDoesNotRunTheHandler(t *testing.T) {
 }
 
 func TestInjectedThrottleUsesNoEnvironment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "throttled")
 	h.setFaults(t, "throttled", faults.Config{ThrottleRate: 1})
@@ -69,6 +71,7 @@ func TestInjectedThrottleUsesNoEnvironment(t *testing.T) {
 }
 
 func TestInjectedLatency(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "slow", func(f *execenv.Function) { f.Timeout = 2 * time.Second })
 	warm, _ := h.invoke(t, fn, "", testfn.Request{})
@@ -94,6 +97,7 @@ func TestInjectedLatency(t *testing.T) {
 }
 
 func TestInjectedTimeout(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "hung", func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
@@ -115,6 +119,7 @@ func TestInjectedTimeout(t *testing.T) {
 }
 
 func TestInjectedKill(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "killed")
 	h.setFaults(t, "killed", faults.Config{Kill: &faults.Kill{Count: 1, AfterMS: 300}})
@@ -151,6 +156,7 @@ func TestInjectedKill(t *testing.T) {
 }
 
 func TestInjectedKillOfConcurrentInvocations(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "crowd")
 	h.setFaults(t, "crowd", faults.Config{Kill: &faults.Kill{Count: 2, AfterMS: 100}})
@@ -174,6 +180,7 @@ func TestInjectedKillOfConcurrentInvocations(t *testing.T) {
 }
 
 func TestSeededErrorsRepeat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "coin")
 	run := func() string {
@@ -198,6 +205,7 @@ func TestSeededErrorsRepeat(t *testing.T) {
 }
 
 func TestEnvironmentsReportResidentMemory(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "rss")
 	h.invoke(t, fn, "", testfn.Request{})

@@ -19,6 +19,7 @@ import (
 )
 
 func TestLogsAreShippedToTheEnvironmentsStream(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
@@ -68,6 +69,7 @@ func streamMessages(client *cloudwatchlogs.Client, group, stream string) []strin
 // TestShippingSurvivesALostConnection drops the connection of the first PutLogEvents
 // before the log service sees it: shipping must retry, not turn off for good.
 func TestShippingSurvivesALostConnection(t *testing.T) {
+	t.Parallel()
 	var dropped atomic.Bool
 	front := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -96,6 +98,7 @@ func TestShippingSurvivesALostConnection(t *testing.T) {
 }
 
 func TestMissingLogGroupIsCreatedOnFirstOutput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	client := cloudwatchlogs.NewFromConfig(h.env.AWSConfig())
@@ -118,6 +121,7 @@ func TestMissingLogGroupIsCreatedOnFirstOutput(t *testing.T) {
 // TestUncreatableLogGroupFallsBackToTheFile refuses CreateLogGroup, as a role without
 // logs:CreateLogGroup would: the output stays in the environment's file copy.
 func TestUncreatableLogGroupFallsBackToTheFile(t *testing.T) {
+	t.Parallel()
 	front := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".CreateLogGroup") {

@@ -22,6 +22,7 @@ import (
 )
 
 func TestTenantsGetTheirOwnEnvironments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "isolated")
 
@@ -64,6 +65,7 @@ func TestTenantsGetTheirOwnEnvironments(t *testing.T) {
 }
 
 func TestFunctionWithoutTenancySharesOneEnvironment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "shared")
 	pids := map[int]bool{}
@@ -80,6 +82,7 @@ func TestFunctionWithoutTenancySharesOneEnvironment(t *testing.T) {
 }
 
 func TestNewCodeGetsNewEnvironments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "updated")
 	_, before := h.invoke(t, fn, "", testfn.Request{})
@@ -92,6 +95,7 @@ func TestNewCodeGetsNewEnvironments(t *testing.T) {
 }
 
 func TestInvokeRejects(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	t.Run("a runtime localaws cannot run", func(t *testing.T) {
 		fn := h.function(t, "py", func(f *execenv.Function) { f.Runtime = "python3.12" })
@@ -109,6 +113,7 @@ func TestInvokeRejects(t *testing.T) {
 }
 
 func TestConcurrentInvokesOfOneTenantStartMoreEnvironments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "busy")
 	var wg sync.WaitGroup
@@ -127,6 +132,7 @@ func TestConcurrentInvokesOfOneTenantStartMoreEnvironments(t *testing.T) {
 }
 
 func TestThrottling(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		opts     []execenv.Option
@@ -168,6 +174,7 @@ func TestThrottling(t *testing.T) {
 }
 
 func TestTimeoutKillsTheEnvironment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "slow", func(f *execenv.Function) { f.Timeout = 500 * time.Millisecond })
 	_, warm := h.invoke(t, fn, "blue", testfn.Request{})
@@ -188,6 +195,7 @@ func TestTimeoutKillsTheEnvironment(t *testing.T) {
 }
 
 func TestDeadlineReachesTheHandler(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "deadline", func(f *execenv.Function) { f.Timeout = 7 * time.Second })
 	before := time.Now()
@@ -196,6 +204,7 @@ func TestDeadlineReachesTheHandler(t *testing.T) {
 }
 
 func TestFunctionFailures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		req       testfn.Request
@@ -230,6 +239,7 @@ func TestFunctionFailures(t *testing.T) {
 }
 
 func TestInitFailures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		env       map[string]string
@@ -256,6 +266,7 @@ func TestInitFailures(t *testing.T) {
 }
 
 func TestBootstrapThatCannotRun(t *testing.T) {
+	t.Parallel()
 	garbage := makeZip(t, zipFile{name: "bootstrap", data: []byte("\xcf\xfa\xed\xfe not an ELF file"), mode: 0o755})
 	tests := []struct {
 		name     string
@@ -294,6 +305,7 @@ func TestBootstrapThatCannotRun(t *testing.T) {
 }
 
 func TestZipSlipIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	outside := filepath.Join(h.env.StateDir, "code", "evil")
 	zipPath := makeZip(t, zipFile{name: "bootstrap", data: []byte("#!/bin/sh\n"), mode: 0o755},
@@ -308,6 +320,7 @@ func TestZipSlipIsRefused(t *testing.T) {
 }
 
 func TestOversizedResponse(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "big")
 	res, _ := h.invoke(t, fn, "", testfn.Request{Action: "big", Size: 7 << 20})
@@ -364,6 +377,7 @@ func TestEnvironmentVariables(t *testing.T) {
 }
 
 func TestCloseLeavesNoProcessBehind(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "spawner")
 	var pids []int
@@ -395,6 +409,7 @@ func TestCloseLeavesNoProcessBehind(t *testing.T) {
 }
 
 func TestIdleEnvironmentsAreReaped(t *testing.T) {
+	t.Parallel()
 	clock := core.NewFakeClock(time.Now())
 	h := newHarness(t, clock, execenv.WithIdleTTL(time.Minute))
 	fn := h.function(t, "idle")
@@ -411,6 +426,7 @@ func TestIdleEnvironmentsAreReaped(t *testing.T) {
 }
 
 func TestDrainStopsTheFunctionsEnvironments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "drained")
 	other := h.function(t, "kept")
@@ -425,6 +441,7 @@ func TestDrainStopsTheFunctionsEnvironments(t *testing.T) {
 }
 
 func TestCancelledCallerDoesNotStopTheInvocation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "detached")
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -438,6 +455,7 @@ func TestCancelledCallerDoesNotStopTheInvocation(t *testing.T) {
 }
 
 func TestRuntimeAPIRejectsUnknownCallers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	tests := []struct {
 		name, method, path string
@@ -469,6 +487,7 @@ var reportLine = regexp.MustCompile(`^REPORT RequestId: (\S+)\tDuration: [\d.]+ 
 	`Memory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: [\d.]+ ms\t)?`)
 
 func TestLogFileHasPlatformLines(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "logged")
 	first, _ := h.invoke(t, fn, "", testfn.Request{Action: "print", Text: "hello from the handler"})
@@ -500,6 +519,7 @@ func TestLogFileHasPlatformLines(t *testing.T) {
 }
 
 func TestPlatformFailuresAreLogged(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		payload string
@@ -537,6 +557,7 @@ func TestPlatformFailuresAreLogged(t *testing.T) {
 }
 
 func TestJSONLogFormatCarriesTheTenant(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil)
 	fn := h.function(t, "jsonlogs", func(f *execenv.Function) { f.LogFormat = "JSON" })
 	res, resp := h.invoke(t, fn, "blue", testfn.Request{Action: "env"})

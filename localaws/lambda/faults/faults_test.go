@@ -241,6 +241,7 @@ func call(t *testing.T, url, method, path, body string, out any) *http.Response 
 }
 
 func TestAdminEndpoint(t *testing.T) {
+	t.Parallel()
 	s := faults.NewSet()
 	mux := http.NewServeMux()
 	s.Routes(mux)
