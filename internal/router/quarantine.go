@@ -42,11 +42,11 @@ const (
 // MaxSQSMessage. The reason attributes (every one but original_attributes) stay within reasonBudget, and the original
 // gets all the rest.
 const (
-	MaxSQSMessage   = 1 << 20
-	reasonBudget    = 2 << 10
-	maxDetail       = reasonBudget / 2 // details quote at most short prefixes of values; this only cuts pathological ones
-	stringType      = "String"
-	truncatedMarker = "true"
+	MaxSQSMessage = 1 << 20
+	reasonBudget  = 2 << 10
+	maxDetail     = reasonBudget / 2 // details quote at most short prefixes of values; this only cuts pathological ones
+	stringType    = "String"
+	marker        = "true" // the value of original_truncated and original_escaped
 )
 
 // reject quarantines a message. The message counts as handled only once the quarantine queue has it.
@@ -96,7 +96,6 @@ func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMess
 	put(AttrDetail, cut(rej.Detail, maxDetail))
 	put(AttrOriginalMessageID, it.messageID)
 
-	// room is what the original may take; original_attributes costs its name and type on top of its value.
 	describe := func() {
 		sum := sha256.Sum256([]byte(it.body))
 		put(AttrOriginalSize, strconv.Itoa(originalSize(it)))
@@ -104,14 +103,15 @@ func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMess
 	}
 	body, escaped := sqsEscape(it.body)
 	if escaped {
-		put(AttrOriginalEscaped, truncatedMarker)
+		put(AttrOriginalEscaped, marker)
 		describe()
 	}
+	// room is what the original may take; original_attributes costs its name and type on top of its value.
 	room := MaxSQSMessage - sqsSize(in)
 	overhead := attrCost(AttrOriginalAttributes, "")
 	attrs, complete := renderAttributes(it.attrs, room-len(body)-overhead)
 	if !complete || len(body) > room {
-		put(AttrOriginalTruncated, truncatedMarker)
+		put(AttrOriginalTruncated, marker)
 		describe()
 		room = MaxSQSMessage - sqsSize(in)
 		body = cut(body, room)
