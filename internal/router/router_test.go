@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/config"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/isolation"
 )
 
@@ -472,4 +473,47 @@ func TestEmptyBatch(t *testing.T) {
 func TestNewRequiresClients(t *testing.T) {
 	_, err := New(testConfig(config.ModeAsync), nil, &fakeSender{}, nil)
 	assert.Error(t, err)
+}
+
+// With rules [attribute, body], a body alone routes; once the attribute is required it no longer does. A capital
+// letter makes a second spelling of a tenant, refused by default.
+func TestRequiredRuleAndTenantCase(t *testing.T) {
+	tests := []struct {
+		name     string
+		required bool
+		idCase   tenant.Case
+		rec      events.SQSMessage
+		reason   string // quarantine reason, or "" for routed
+	}{
+		{name: "body alone routes without a required rule", rec: record("m1", "", body("acme"))},
+		{name: "body alone is missing_tenant once the attribute is required", required: true,
+			rec: record("m1", "", body("acme")), reason: "missing_tenant"},
+		{name: "required attribute with an agreeing body routes", required: true, rec: record("m1", "acme", body("acme"))},
+		{name: "upper-case tenant is invalid by default", rec: record("m1", "ACME", body("ACME")),
+			reason: "invalid_tenant"},
+		{name: "upper-case tenant routes when case is preserved", idCase: tenant.CasePreserve,
+			rec: record("m1", "ACME", body("ACME"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(config.ModeAsync)
+			cfg.TenantIDCase = tt.idCase
+			cfg.Sources[0].Rules = []tenant.Rule{
+				{Type: tenant.RuleMessageAttribute, Name: "tenantId", Required: tt.required},
+				{Type: tenant.RuleBodyPointer, Pointer: "/tenantId"},
+			}
+			h := newHarness(t, cfg)
+			resp, err := h.r.HandleSQS(invocationCtx(t), events.SQSEvent{Records: []events.SQSMessage{tt.rec}})
+			require.NoError(t, err)
+			assert.Empty(t, resp.BatchItemFailures)
+			if tt.reason == "" {
+				assert.Len(t, h.inv.calls, 1)
+				assert.Empty(t, h.snd.msgs)
+				return
+			}
+			assert.Empty(t, h.inv.calls)
+			require.Len(t, h.snd.msgs, 1)
+			assert.Equal(t, tt.reason, attrsOf(h.snd.msgs[0])[AttrReason])
+		})
+	}
 }
