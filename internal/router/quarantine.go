@@ -167,23 +167,26 @@ func cut(s string, n int) string {
 
 // renderAttributes renders the string values of a message's attributes as a JSON object, in name order and without
 // HTML escaping (json.Marshal would write each '<' as 6 bytes). It keeps whole attributes while the object fits in
-// limit bytes and reports whether it kept them all. It returns "" when there is nothing to render.
+// limit bytes and reports whether it kept them all (a Binary attribute is never kept). It returns "" when there is
+// nothing to render.
 func renderAttributes(attrs map[string]events.SQSMessageAttribute, limit int) (string, bool) {
 	names := make([]string, 0, len(attrs))
+	complete := true
 	for k, a := range attrs {
 		if a.StringValue != nil && (strings.HasPrefix(a.DataType, "String") || strings.HasPrefix(a.DataType, "Number")) {
 			names = append(names, k)
+		} else {
+			complete = false // a Binary attribute has no string to copy
 		}
 	}
 	if len(names) == 0 {
-		return "", true
+		return "", complete
 	}
 	slices.Sort(names)
 	var out, entry bytes.Buffer
 	enc := json.NewEncoder(&entry)
 	enc.SetEscapeHTML(false)
 	out.WriteByte('{')
-	complete := true
 	for _, k := range names {
 		entry.Reset()
 		_ = enc.Encode(k) // strings always encode

@@ -80,6 +80,16 @@ func TestQuarantineMessageAlwaysFits(t *testing.T) {
 				assert.True(t, ok, "cut inside %U", c)
 				assert.True(t, strings.HasPrefix(rec.Body, body))
 			}},
+		{name: "binary attribute is not copied, and that is said", truncated: true,
+			rec: func() events.SQSMessage {
+				rec := record("m1", "acme", body("globex"))
+				rec.MessageAttributes["sig"] = events.SQSMessageAttribute{DataType: "Binary", BinaryValue: []byte{1, 2}}
+				return rec
+			}(),
+			check: func(t *testing.T, rec events.SQSMessage, a map[string]string, body string) {
+				assert.Equal(t, rec.Body, body)
+				assert.Equal(t, `{"tenantId":"acme","traceId":"t-1"}`, a[AttrOriginalAttributes])
+			}},
 		{name: "attributes that do not all fit keep the whole ones that do", truncated: true,
 			rec: func() events.SQSMessage {
 				rec := record("m1", "acme", "")
