@@ -153,26 +153,15 @@ func (s *Service) lookupRule(busParam *string, name string) (*bus, *rule, error)
 
 // inBus runs fn under s.mu on the named bus.
 func inBus[T any](s *Service, name string, fn func(*bus) (T, error)) (T, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.lookupBus(name)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return fn(b)
+	return core.Locked(&s.mu, func() (*bus, error) { return s.lookupBus(name) }, fn)
 }
 
 // inRule runs fn under s.mu on the named rule of the bus that busParam names.
 func inRule[T any](s *Service, busParam *string, name string, fn func(*rule) (T, error)) (T, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, r, err := s.lookupRule(busParam, name)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return fn(r)
+	return core.Locked(&s.mu, func() (*rule, error) {
+		_, r, err := s.lookupRule(busParam, name)
+		return r, err
+	}, fn)
 }
 
 // listPage collects a List* call's entries under s.mu and cuts one page of them, an

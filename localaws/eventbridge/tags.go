@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
@@ -51,14 +52,7 @@ func mergeTags(set *shape.TagSet, tags []Tag) error {
 
 // inTags runs fn under s.mu on the tags of a bus or rule ARN.
 func inTags[T any](s *Service, arn *string, fn func(*shape.TagSet) (T, error)) (T, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tags, err := s.tagsOf(arn)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return fn(tags)
+	return core.Locked(&s.mu, func() (*shape.TagSet, error) { return s.tagsOf(arn) }, fn)
 }
 
 // tagsOf finds the tags of a bus or rule ARN; s.mu must be held.

@@ -103,13 +103,7 @@ func sortByName[T any](items []T, name func(T) string) {
 // Parameters that need no lookup are read by the caller before, as IAM validates them first.
 func locked[T any](s *Service, form url.Values, find func(url.Values) (T, error),
 	fn func(T) (any, error)) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, err := find(form)
-	if err != nil {
-		return nil, err
-	}
-	return fn(v)
+	return core.Locked(&s.mu, func() (T, error) { return find(form) }, fn)
 }
 
 // The IAM error codes, with the HTTP status AWS documents for each.

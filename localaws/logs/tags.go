@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
@@ -36,24 +37,12 @@ func tooManyTags(format string, args ...any) *protocol.Error {
 
 // inTaggedGroup runs fn under s.mu on the log group of a tagging API's resourceArn.
 func inTaggedGroup[T any](s *Service, arn string, fn func(*logGroup) (T, error)) (T, error) {
-	return locked(s, func() (*logGroup, error) { return s.groupByResourceARN(arn) }, fn)
+	return core.Locked(&s.mu, func() (*logGroup, error) { return s.groupByResourceARN(arn) }, fn)
 }
 
 // inGroup runs fn under s.mu on the named log group.
 func inGroup[T any](s *Service, name string, fn func(*logGroup) (T, error)) (T, error) {
-	return locked(s, func() (*logGroup, error) { return s.group(name) }, fn)
-}
-
-// locked runs fn under s.mu on the log group that find returns.
-func locked[T any](s *Service, find func() (*logGroup, error), fn func(*logGroup) (T, error)) (T, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := find()
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return fn(g)
+	return core.Locked(&s.mu, func() (*logGroup, error) { return s.group(name) }, fn)
 }
 
 // groupByResourceARN resolves the resourceArn of the tagging APIs; only log groups are

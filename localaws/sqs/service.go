@@ -101,12 +101,5 @@ func (s *Service) byARN(arn string) *queue {
 
 // inQueue runs fn under s.mu on the queue that queueURL names.
 func inQueue[T any](s *Service, queueURL string, fn func(*queue) (T, error)) (T, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, err := s.lookup(queueURL)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return fn(q)
+	return core.Locked(&s.mu, func() (*queue, error) { return s.lookup(queueURL) }, fn)
 }
