@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/internal/testserver"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/execenv/internal/testfn"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
@@ -145,7 +146,7 @@ type harness struct {
 	faults *faults.Set
 	env    *core.Env
 	url    string
-	warns  *logBuffer
+	warns  *testserver.LogBuffer
 }
 
 func newHarness(t testing.TB, clock core.Clock, opts ...execenv.Option) *harness {
@@ -160,7 +161,7 @@ func newHarnessBehind(t testing.TB, front func(http.Handler) http.Handler, clock
 	if clock == nil {
 		clock = core.RealClock{}
 	}
-	h := &harness{warns: &logBuffer{}, faults: faults.NewSet()}
+	h := &harness{warns: &testserver.LogBuffer{}, faults: faults.NewSet()}
 	logger := slog.New(slog.NewTextHandler(h.warns, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h.env = &core.Env{Region: "us-east-1", Account: "000000000000", StateDir: t.TempDir(), Clock: clock,
 		Logger: logger, BaseURL: func() string { return h.url }}
@@ -182,24 +183,6 @@ func newHarnessBehind(t testing.TB, front func(http.Handler) http.Handler, clock
 		}
 	})
 	return h
-}
-
-// logBuffer collects the pool's warnings; the pool writes from its own goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 func (h *harness) function(t testing.TB, name string, mods ...func(*execenv.Function)) execenv.Function {
