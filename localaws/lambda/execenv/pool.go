@@ -12,7 +12,8 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
-// Function is what the pool needs to start and invoke an environment.
+// Function is what the pool needs to start and invoke an environment. The control plane
+// sets every field; the pool applies no defaults of its own.
 type Function struct {
 	Name         string // function name
 	ARN          string // unqualified function ARN
