@@ -1,0 +1,53 @@
+# The router's plan: package, environment size and the role's scope.
+# Offline: `make test-module`.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  function_name        = "ti-router"
+  filename             = "../../tests/fixtures/package.zip"
+  source_code_hash     = "cm91dGVy"
+  backend_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:ti-backend"
+  sources = [{
+    name      = "orders"
+    kind      = "sqs"
+    queue_arn = "arn:aws:sqs:eu-west-1:123456789012:ti-orders"
+    rules     = [{ type = "message_attribute", name = "tenantId" }]
+  }]
+}
+
+run "router_is_not_tenant_isolated" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_function.this.tenancy_config) == 0
+    error_message = "An event source mapping cannot invoke a tenant-isolated function, so the router must not be one."
+  }
+}
+
+run "role_may_invoke_only_the_backend" {
+  command = plan
+
+  assert {
+    condition = one([for st in data.aws_iam_policy_document.this.statement : st.resources if contains(st.actions, "lambda:InvokeFunction")]) == toset([
+      "arn:aws:lambda:eu-west-1:123456789012:function:ti-backend",
+      "arn:aws:lambda:eu-west-1:123456789012:function:ti-backend:*",
+    ])
+    error_message = "The router's role may invoke the backend (and its versions and aliases) and nothing else."
+  }
+}
+
+run "reserved_concurrency_is_passed_on" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 50
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50
+    error_message = "reserved_concurrent_executions must reach the function."
+  }
+}
