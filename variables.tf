@@ -408,8 +408,8 @@ variable "log_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.log_kms_key_arn))
-    error_message = "Set log_kms_key_arn to a KMS key ARN (arn:aws:kms:...), or to null."
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.log_kms_key_arn))
+    error_message = "Set log_kms_key_arn to a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; an alias ARN does not let IAM grant the key), or to null."
   }
 }
 
@@ -469,7 +469,7 @@ variable "sqs_kms_master_key_id" {
   default     = null
 
   validation {
-    condition     = var.sqs_kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.sqs_kms_master_key_id))
-    error_message = "Set sqs_kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+    condition     = var.sqs_kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.sqs_kms_master_key_id))
+    error_message = "Set sqs_kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; an alias ARN does not let IAM grant the key), or to null for SQS-managed encryption."
   }
 }

@@ -16,3 +16,32 @@ variables {
 run "defaults_plan" {
   command = plan
 }
+
+run "sqs_kms_alias_arn_is_refused" {
+  command = plan
+
+  variables {
+    sqs_kms_master_key_id = "arn:aws:kms:eu-west-1:123456789012:alias/queues"
+  }
+
+  expect_failures = [var.sqs_kms_master_key_id]
+}
+
+run "log_kms_alias_arn_is_refused" {
+  command = plan
+
+  variables {
+    log_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:alias/logs"
+  }
+
+  expect_failures = [var.log_kms_key_arn]
+}
+
+run "kms_key_arns_plan" {
+  command = plan
+
+  variables {
+    sqs_kms_master_key_id = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    log_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+  }
+}

@@ -16,6 +16,11 @@ locals {
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
   on_failure_destination_arn = var.create_on_failure_queue ? module.on_failure_queue[0].arn : var.on_failure_destination_arn
+
+  # Lambda sends failure records with the function's role, so the role needs the
+  # key of an encrypted destination: the module's queue uses sqs_kms_master_key_id,
+  # a given one on_failure_destination_kms_key_arn.
+  on_failure_destination_kms_key_arn = var.create_on_failure_queue ? var.sqs_kms_master_key_id : (var.on_failure_destination_arn == null ? null : var.on_failure_destination_kms_key_arn)
 }
 
 ################################################################################
@@ -64,10 +69,10 @@ data "aws_iam_policy_document" "this" {
   }
 
   dynamic "statement" {
-    for_each = var.create_on_failure_queue && var.sqs_kms_master_key_id != null ? [var.sqs_kms_master_key_id] : []
+    for_each = local.on_failure_destination_kms_key_arn == null ? [] : [local.on_failure_destination_kms_key_arn]
 
     content {
-      sid       = "EncryptForOnFailureQueue"
+      sid       = "EncryptForOnFailureDestination"
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
       resources = [statement.value]
     }
@@ -163,6 +168,11 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = !(var.create_on_failure_queue && var.on_failure_destination_arn != null)
       error_message = "Set on_failure_destination_arn only with create_on_failure_queue = false, or leave it null to use the queue the module creates."
+    }
+
+    precondition {
+      condition     = var.on_failure_destination_kms_key_arn == null || (!var.create_on_failure_queue && var.on_failure_destination_arn != null)
+      error_message = "Set on_failure_destination_kms_key_arn only with on_failure_destination_arn (and create_on_failure_queue = false); the queue the module creates uses sqs_kms_master_key_id."
     }
   }
 }

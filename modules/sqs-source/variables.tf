@@ -89,8 +89,8 @@ variable "kms_master_key_id" {
   default     = null
 
   validation {
-    condition     = var.kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.kms_master_key_id))
-    error_message = "Set kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:...), or to null for SQS-managed encryption."
+    condition     = var.kms_master_key_id == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_master_key_id))
+    error_message = "Set kms_master_key_id to a customer managed KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; an alias ARN does not let IAM grant the key), or to null for SQS-managed encryption."
   }
 }
 

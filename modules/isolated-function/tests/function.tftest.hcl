@@ -24,3 +24,81 @@ run "function_is_tenant_isolated" {
     error_message = "JSON logs carry tenantId on every platform event."
   }
 }
+
+run "created_on_failure_queue_with_a_key_gets_a_grant" {
+  # The queue's ARN is known once the mock "creates" it.
+  command = apply
+
+  variables {
+    sqs_kms_master_key_id = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = one([for st in data.aws_iam_policy_document.this.statement : st.resources if st.sid == "EncryptForOnFailureDestination"]) == toset([
+      "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ])
+    error_message = "The role sends failure records to the encrypted queue, so it needs the queue's key."
+  }
+}
+
+run "given_on_failure_destination_with_a_key_gets_a_grant" {
+  command = plan
+
+  variables {
+    create_on_failure_queue            = false
+    on_failure_destination_arn         = "arn:aws:sqs:eu-west-1:123456789012:shared-failures"
+    on_failure_destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
+  }
+
+  assert {
+    condition     = one([for st in data.aws_iam_policy_document.this.statement : st.resources if st.sid == "SendFailedAsyncInvocationsToDestination"]) == toset(["arn:aws:sqs:eu-west-1:123456789012:shared-failures"])
+    error_message = "The role must be allowed to send to the given destination."
+  }
+
+  assert {
+    condition     = one([for st in data.aws_iam_policy_document.this.statement : st.resources if st.sid == "EncryptForOnFailureDestination"]) == toset(["arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"])
+    error_message = "A given destination encrypted with a customer managed key needs a grant on that key."
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.destination_config[0].on_failure[0].destination == "arn:aws:sqs:eu-west-1:123456789012:shared-failures"
+    error_message = "Failed async invocations must go to the given destination."
+  }
+}
+
+run "given_destination_without_a_key_gets_no_grant" {
+  command = plan
+
+  variables {
+    create_on_failure_queue    = false
+    on_failure_destination_arn = "arn:aws:sqs:eu-west-1:123456789012:shared-failures"
+    sqs_kms_master_key_id      = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = length([for st in data.aws_iam_policy_document.this.statement : st if st.sid == "EncryptForOnFailureDestination"]) == 0
+    error_message = "sqs_kms_master_key_id encrypts only the queue the module creates; a given destination's key comes from on_failure_destination_kms_key_arn."
+  }
+}
+
+run "destination_key_without_a_given_destination_is_refused" {
+  command = plan
+
+  variables {
+    on_failure_destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "alias_arn_for_the_destination_key_is_refused" {
+  command = plan
+
+  variables {
+    create_on_failure_queue            = false
+    on_failure_destination_arn         = "arn:aws:sqs:eu-west-1:123456789012:shared-failures"
+    on_failure_destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:alias/failures"
+  }
+
+  expect_failures = [var.on_failure_destination_kms_key_arn]
+}
