@@ -37,7 +37,7 @@ variable "architectures" {
 ################################################################################
 
 variable "backend_package" {
-  description = "Deployment package of the backend: a local zip (filename, with source_code_hash from filebase64sha256) or an S3 object (s3_bucket, s3_key and optional s3_object_version)."
+  description = "Deployment package of the backend: a local zip (filename; source_code_hash defaults to its filebase64sha256, so a new build is always deployed) or an S3 object (s3_bucket, s3_key, and s3_object_version or source_code_hash so that a new upload is deployed)."
   type = object({
     filename          = optional(string)
     source_code_hash  = optional(string)
@@ -48,8 +48,8 @@ variable "backend_package" {
   nullable = false
 
   validation {
-    condition     = (var.backend_package.filename != null) != (var.backend_package.s3_bucket != null && var.backend_package.s3_key != null)
-    error_message = "Give backend_package either filename (with source_code_hash) or s3_bucket and s3_key, not both and not neither."
+    condition     = var.backend_package.filename != null ? alltrue([for v in [var.backend_package.s3_bucket, var.backend_package.s3_key, var.backend_package.s3_object_version] : v == null]) : var.backend_package.s3_bucket != null && var.backend_package.s3_key != null
+    error_message = "Give backend_package either filename (source_code_hash defaults to filebase64sha256 of it) or s3_bucket with s3_key (and optional s3_object_version), not a mix and not neither."
   }
 }
 
@@ -143,7 +143,7 @@ variable "backend_maximum_event_age_in_seconds" {
 ################################################################################
 
 variable "router_package" {
-  description = "Deployment package of the router: a local zip (filename, with source_code_hash from filebase64sha256) or an S3 object (s3_bucket, s3_key and optional s3_object_version)."
+  description = "Deployment package of the router: a local zip (filename; source_code_hash defaults to its filebase64sha256, so a new build is always deployed) or an S3 object (s3_bucket, s3_key, and s3_object_version or source_code_hash so that a new upload is deployed)."
   type = object({
     filename          = optional(string)
     source_code_hash  = optional(string)
@@ -154,8 +154,8 @@ variable "router_package" {
   nullable = false
 
   validation {
-    condition     = (var.router_package.filename != null) != (var.router_package.s3_bucket != null && var.router_package.s3_key != null)
-    error_message = "Give router_package either filename (with source_code_hash) or s3_bucket and s3_key, not both and not neither."
+    condition     = var.router_package.filename != null ? alltrue([for v in [var.router_package.s3_bucket, var.router_package.s3_key, var.router_package.s3_object_version] : v == null]) : var.router_package.s3_bucket != null && var.router_package.s3_key != null
+    error_message = "Give router_package either filename (source_code_hash defaults to filebase64sha256 of it) or s3_bucket with s3_key (and optional s3_object_version), not a mix and not neither."
   }
 }
 

@@ -17,6 +17,34 @@ run "defaults_plan" {
   command = plan
 }
 
+run "package_with_filename_and_s3_bucket_is_refused" {
+  command = plan
+
+  variables {
+    router_package = { filename = "tests/fixtures/package.zip", s3_bucket = "builds" }
+  }
+
+  expect_failures = [var.router_package]
+}
+
+run "package_with_s3_bucket_but_no_key_is_refused" {
+  command = plan
+
+  variables {
+    backend_package = { s3_bucket = "builds" }
+  }
+
+  expect_failures = [var.backend_package]
+}
+
+run "package_from_s3_plans" {
+  command = plan
+
+  variables {
+    backend_package = { s3_bucket = "builds", s3_key = "worker.zip", s3_object_version = "3" }
+  }
+}
+
 run "sqs_kms_alias_arn_is_refused" {
   command = plan
 

@@ -96,7 +96,7 @@ variable "filename" {
 }
 
 variable "source_code_hash" {
-  description = "Base64 SHA-256 of the zip (filebase64sha256), so that a new build updates the code; null leaves change detection to the file name or S3 version."
+  description = "Base64 SHA-256 of the zip (filebase64sha256), so that a new build updates the code; null computes it from filename, or leaves change detection to s3_object_version for an S3 package."
   type        = string
   default     = null
 }

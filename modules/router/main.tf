@@ -10,6 +10,10 @@ locals {
   role_name      = coalesce(var.role_name, var.function_name)
   log_group_name = "/aws/lambda/${var.function_name}"
 
+  # Without a hash, a rebuilt zip under the same filename would never be deployed.
+  # (Only the chosen branch must succeed, so a missing file with a given hash is fine.)
+  source_code_hash = var.source_code_hash != null || var.filename == null ? var.source_code_hash : filebase64sha256(var.filename)
+
   # Built from names, so that the role policy is known, and reviewable, at plan time.
   function_arn  = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
@@ -168,7 +172,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
   filename          = var.filename
-  source_code_hash  = var.source_code_hash
+  source_code_hash  = local.source_code_hash
   s3_bucket         = var.s3_bucket
   s3_key            = var.s3_key
   s3_object_version = var.s3_object_version
@@ -195,8 +199,8 @@ resource "aws_lambda_function" "this" {
 
   lifecycle {
     precondition {
-      condition     = (var.filename != null) != (var.s3_bucket != null && var.s3_key != null)
-      error_message = "Give exactly one deployment package: filename (with source_code_hash), or s3_bucket and s3_key."
+      condition     = var.filename != null ? alltrue([for v in [var.s3_bucket, var.s3_key, var.s3_object_version] : v == null]) : var.s3_bucket != null && var.s3_key != null
+      error_message = "Give exactly one deployment package: filename, or s3_bucket and s3_key (with optional s3_object_version), not a mix."
     }
 
     precondition {

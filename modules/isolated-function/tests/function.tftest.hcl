@@ -25,6 +25,29 @@ run "function_is_tenant_isolated" {
   }
 }
 
+run "source_code_hash_defaults_to_the_hash_of_filename" {
+  command = plan
+
+  variables {
+    source_code_hash = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../../tests/fixtures/package.zip")
+    error_message = "Without source_code_hash, a rebuilt zip would never be deployed: it must default to filebase64sha256(filename)."
+  }
+}
+
+run "filename_with_an_s3_key_is_refused" {
+  command = plan
+
+  variables {
+    s3_key = "worker.zip"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
 run "created_on_failure_queue_with_a_key_gets_a_grant" {
   # The queue's ARN is known once the mock "creates" it.
   command = apply

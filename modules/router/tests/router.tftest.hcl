@@ -27,6 +27,30 @@ run "router_is_not_tenant_isolated" {
   }
 }
 
+run "source_code_hash_defaults_to_the_hash_of_filename" {
+  command = plan
+
+  variables {
+    source_code_hash = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../../tests/fixtures/package.zip")
+    error_message = "Without source_code_hash, a rebuilt zip would never be deployed: it must default to filebase64sha256(filename)."
+  }
+}
+
+run "s3_bucket_without_a_key_is_refused" {
+  command = plan
+
+  variables {
+    filename  = null
+    s3_bucket = "builds"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
 run "role_may_invoke_only_the_backend" {
   command = plan
 
