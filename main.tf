@@ -7,9 +7,30 @@
 # role policy.
 ################################################################################
 
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
+
+# Checks across inputs, which variable validations can make only from Terraform
+# 1.9. They hang on this data source because every plan reads it, and it makes no
+# API call; each message names the root inputs to change.
+data "aws_partition" "current" {
+  lifecycle {
+    # AWS refuses an event source mapping from a queue whose visibility timeout
+    # is shorter than the function's timeout.
+    precondition {
+      condition     = length(local.short_visibility_timeouts) == 0
+      error_message = "Set visibility_timeout_seconds of source(s) ${join(", ", local.short_visibility_timeouts)} to at least router_timeout (${var.router_timeout} s), or leave it null for 6 x router_timeout + maximum_batching_window_in_seconds, as AWS advises."
+    }
+
+    # A sync batch longer than the router's timeout is cut short: the calls still
+    # running are reported failed and retried, although the backend may finish
+    # them, so those tenants' messages run twice.
+    precondition {
+      condition     = length(local.sync_too_slow) == 0
+      error_message = "In sync mode router_timeout (${var.router_timeout} s) must cover a whole batch: ${join("; ", local.sync_too_slow)}. Raise router_timeout, or lower batch_size or backend_timeout, or raise max_parallel_invokes (which FIFO groups cannot use), or use invocation_mode = \"async\"."
+    }
+  }
+}
 
 locals {
   router_function_name  = "${var.name}-router"
@@ -29,6 +50,45 @@ locals {
 
   # At most one EventBridge source targets the router directly (validated).
   direct_eventbridge_source = one([for k, s in var.eventbridge_sources : k if s.target == "router"])
+
+  # Every source the router reads through an event source mapping: the SQS
+  # sources and the EventBridge buffer queues.
+  mapped_sources = merge(
+    { for k, s in var.sqs_sources : k => {
+      fifo                               = s.fifo_queue
+      batch_size                         = s.batch_size
+      maximum_batching_window_in_seconds = s.maximum_batching_window_in_seconds
+      visibility_timeout_seconds         = s.visibility_timeout_seconds
+    } },
+    { for k, s in var.eventbridge_sources : k => {
+      fifo                               = false
+      batch_size                         = s.batch_size
+      maximum_batching_window_in_seconds = s.maximum_batching_window_in_seconds
+      visibility_timeout_seconds         = s.visibility_timeout_seconds
+    } if s.target == "queue" },
+  )
+
+  # AWS advises a visibility timeout of six times the function's timeout plus the
+  # batching window, so that a batch retried after throttling is not received twice.
+  visibility_timeouts = {
+    for k, s in local.mapped_sources : k => coalesce(s.visibility_timeout_seconds, 6 * var.router_timeout + s.maximum_batching_window_in_seconds)
+  }
+  short_visibility_timeouts = [for k, v in local.visibility_timeouts : "${k} (${v} s)" if v < var.router_timeout]
+
+  # In sync mode the router waits for every backend call of a batch, at most
+  # max_parallel_invokes at a time, and the records of a FIFO message group one
+  # after another (worst case: the whole batch is one group). A direct EventBridge
+  # event is a batch of one. The margin covers the router's own stop before its
+  # deadline (2 s), quarantine sends and the Invoke round trips.
+  sync_margin_seconds = 5
+  sync_batch_rounds = merge(
+    { for k, s in local.mapped_sources : k => s.fifo ? s.batch_size : ceil(s.batch_size / var.max_parallel_invokes) },
+    local.direct_eventbridge_source == null ? {} : { (local.direct_eventbridge_source) = 1 },
+  )
+  sync_too_slow = var.invocation_mode != "sync" ? [] : [
+    for k, n in local.sync_batch_rounds : "${k} needs ${n} x backend_timeout (${var.backend_timeout} s) + ${local.sync_margin_seconds} s = ${n * var.backend_timeout + local.sync_margin_seconds} s"
+    if var.router_timeout < n * var.backend_timeout + local.sync_margin_seconds
+  ]
 
   router_sources = concat(
     [
@@ -144,7 +204,7 @@ module "sqs_source" {
   name                        = "${var.name}-${each.key}"
   fifo_queue                  = each.value.fifo_queue
   content_based_deduplication = each.value.content_based_deduplication
-  visibility_timeout_seconds  = coalesce(each.value.visibility_timeout_seconds, 6 * var.router_timeout)
+  visibility_timeout_seconds  = local.visibility_timeouts[each.key]
   message_retention_seconds   = each.value.message_retention_seconds
 
   dlq_max_receive_count         = each.value.dlq_max_receive_count
@@ -182,7 +242,7 @@ module "eventbridge_source" {
   retry_maximum_attempts             = each.value.retry_maximum_attempts
   retry_maximum_event_age_in_seconds = each.value.retry_maximum_event_age_in_seconds
 
-  buffer_visibility_timeout_seconds  = coalesce(each.value.visibility_timeout_seconds, 6 * var.router_timeout)
+  buffer_visibility_timeout_seconds  = lookup(local.visibility_timeouts, each.key, 6 * var.router_timeout)
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
   maximum_concurrency                = each.value.maximum_concurrency

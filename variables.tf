@@ -66,7 +66,7 @@ variable "backend_memory_size" {
 }
 
 variable "backend_timeout" {
-  description = "Maximum run time of one backend invocation in seconds, 1-900; in sync mode keep it below router_timeout."
+  description = "Maximum run time of one backend invocation in seconds, 1-900; in sync mode router_timeout must cover the slowest batch of them (see router_timeout)."
   type        = number
   default     = 30
   nullable    = false
@@ -172,7 +172,7 @@ variable "router_memory_size" {
 }
 
 variable "router_timeout" {
-  description = "Maximum run time of one router batch in seconds, 1-900; source queues default to a visibility timeout of six times it."
+  description = "Maximum run time of one router batch in seconds, 1-900. Source queues default to a visibility timeout of 6 x router_timeout + their batching window (AWS's advice) and may not go below router_timeout. In sync mode it must be at least ceil(batch_size / max_parallel_invokes) x backend_timeout + 5 s for every source (batch_size x backend_timeout for a FIFO source, whose message groups run in order)."
   type        = number
   default     = 60
   nullable    = false

@@ -91,6 +91,7 @@ func TestPlanRejectsBadVariables(t *testing.T) {
 		{"an unknown tenant id case", map[string]any{"tenant_id_case": "upper"}, `Set tenant_id_case to "lower" or "preserve"`},
 		{"a known tenant with capitals under lower case", map[string]any{"known_tenants": []string{"Acme"}}, "Write every tenant in known_tenants in lower case"},
 		{"known tenants that differ only in case", map[string]any{"known_tenants": []string{"acme", "ACME"}, "tenant_id_case": "preserve"}, "Keep one spelling of each tenant"},
+		{"a sync batch that outlives the router", map[string]any{"invocation_mode": "sync", "router_timeout": 20}, "In sync mode router_timeout (20 s) must cover a whole batch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

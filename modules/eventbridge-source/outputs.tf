@@ -43,6 +43,11 @@ output "buffer_queue_arn" {
   value       = try(module.buffer_queue[0].arn, null)
 }
 
+output "buffer_visibility_timeout_seconds" {
+  description = "Visibility timeout of the buffer queue in seconds, or null when the rules target the router directly."
+  value       = try(module.buffer_queue[0].visibility_timeout_seconds, null)
+}
+
 output "dlq_url" {
   description = "URL of the dead-letter queue for undeliverable events and, with a buffer queue, events the router keeps failing."
   value       = module.dlq.url

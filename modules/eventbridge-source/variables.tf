@@ -153,7 +153,7 @@ variable "router_role_policy_id" {
 }
 
 variable "buffer_visibility_timeout_seconds" {
-  description = "Visibility timeout of the buffer queue in seconds, 0-43200; AWS requires at least the router's timeout and recommends six times it."
+  description = "Visibility timeout of the buffer queue in seconds, 0-43200; AWS requires at least the router's timeout and advises six times it plus the batching window."
   type        = number
   default     = 360
   nullable    = false

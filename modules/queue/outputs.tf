@@ -14,3 +14,8 @@ output "name" {
   description = "Name of the queue."
   value       = aws_sqs_queue.this.name
 }
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the queue in seconds."
+  value       = aws_sqs_queue.this.visibility_timeout_seconds
+}

@@ -17,6 +17,11 @@ output "queue_name" {
   value       = module.queue.name
 }
 
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the source queue in seconds."
+  value       = module.queue.visibility_timeout_seconds
+}
+
 ################################################################################
 # Dead-letter queue
 ################################################################################

@@ -28,7 +28,7 @@ variable "content_based_deduplication" {
 }
 
 variable "visibility_timeout_seconds" {
-  description = "Visibility timeout of the source queue in seconds, 0-43200; AWS requires at least the router's timeout and recommends six times it."
+  description = "Visibility timeout of the source queue in seconds, 0-43200; AWS requires at least the router's timeout and advises six times it plus the batching window."
   type        = number
   default     = 360
   nullable    = false
