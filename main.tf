@@ -29,6 +29,11 @@ data "aws_partition" "current" {
       condition     = length(local.sync_too_slow) == 0
       error_message = "In sync mode router_timeout (${var.router_timeout} s) must cover a whole batch: ${join("; ", local.sync_too_slow)}. Raise router_timeout, or lower batch_size or backend_timeout, or raise max_parallel_invokes (which FIFO groups cannot use), or use invocation_mode = \"async\"."
     }
+
+    precondition {
+      condition     = length(local.duplicate_bus_names) == 0
+      error_message = "EventBridge sources with create_bus = true would create the bus(es) ${join(", ", local.duplicate_bus_names)} more than once: give them distinct bus_name values, or create the bus in one source and set create_bus = false in the others."
+    }
   }
 }
 
@@ -89,6 +94,9 @@ locals {
     for k, n in local.sync_batch_rounds : "${k} needs ${n} x backend_timeout (${var.backend_timeout} s) + ${local.sync_margin_seconds} s = ${n * var.backend_timeout + local.sync_margin_seconds} s"
     if var.router_timeout < n * var.backend_timeout + local.sync_margin_seconds
   ]
+
+  created_bus_names   = [for k, s in var.eventbridge_sources : coalesce(s.bus_name, "${var.name}-${k}") if s.create_bus]
+  duplicate_bus_names = distinct([for b in local.created_bus_names : b if length([for o in local.created_bus_names : o if o == b]) > 1])
 
   router_sources = concat(
     [

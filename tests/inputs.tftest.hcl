@@ -73,3 +73,27 @@ run "kms_key_arns_plan" {
     log_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
   }
 }
+
+run "two_sources_creating_one_bus_are_refused" {
+  command = plan
+
+  variables {
+    eventbridge_sources = {
+      billing  = { bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["billing"] }) } } }
+      shipping = { bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["shipping"] }) } } }
+    }
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "two_sources_on_one_existing_bus_plan" {
+  command = plan
+
+  variables {
+    eventbridge_sources = {
+      billing  = { create_bus = false, bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["billing"] }) } } }
+      shipping = { create_bus = false, bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["shipping"] }) } } }
+    }
+  }
+}
