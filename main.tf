@@ -34,12 +34,27 @@ data "aws_partition" "current" {
       condition     = length(local.duplicate_bus_names) == 0
       error_message = "EventBridge sources with create_bus = true would create the bus(es) ${join(", ", local.duplicate_bus_names)} more than once: give them distinct bus_name values, or create the bus in one source and set create_bus = false in the others."
     }
+
+    precondition {
+      condition     = length(local.long_eventbridge_names) == 0
+      error_message = "Shorten name or the eventbridge_sources key: \"<name>-<key>\" may have at most 60 characters, and ${join(", ", local.long_eventbridge_names)} are longer."
+    }
+
+    precondition {
+      condition     = length(local.long_rule_names) == 0
+      error_message = "Shorten name, the eventbridge_sources key or the rule key: EventBridge rule names \"<name>-<key>-<rule>\" may have at most 64 characters, and ${join(", ", local.long_rule_names)} are longer."
+    }
   }
 }
 
 locals {
   router_function_name  = "${var.name}-router"
   backend_function_name = "${var.name}-backend"
+
+  # IAM is global: with the region in its name, a role cannot collide with the
+  # same stack under the same name in another region of the account.
+  router_role_name  = "${local.router_function_name}-${data.aws_region.current.region}"
+  backend_role_name = "${local.backend_function_name}-${data.aws_region.current.region}"
 
   # The router's role and ROUTER_SOURCES name the source queues by ARN, and the
   # sources' mappings name the router. To keep that free of cycles (a reference
@@ -98,6 +113,15 @@ locals {
   created_bus_names   = [for k, s in var.eventbridge_sources : coalesce(s.bus_name, "${var.name}-${k}") if s.create_bus]
   duplicate_bus_names = distinct([for b in local.created_bus_names : b if length([for o in local.created_bus_names : o if o == b]) > 1])
 
+  # The limits of modules/eventbridge-source, checked here so that errors name
+  # the root inputs. The submodule gets its name through the data source that
+  # holds the checks, so that a name they refuse never reaches its own checks.
+  eventbridge_source_names = { for k, _ in var.eventbridge_sources : k => "${var.name}-${k}" if data.aws_partition.current.partition != "" }
+  long_eventbridge_names   = [for k, _ in var.eventbridge_sources : "\"${var.name}-${k}\"" if length("${var.name}-${k}") > 60]
+  long_rule_names = flatten([
+    for k, s in var.eventbridge_sources : [for r, _ in s.rules : "\"${var.name}-${k}-${r}\"" if length("${var.name}-${k}-${r}") > 64]
+  ])
+
   router_sources = concat(
     [
       for k, s in var.sqs_sources : {
@@ -138,6 +162,7 @@ module "backend" {
   s3_key            = var.backend_package.s3_key
   s3_object_version = var.backend_package.s3_object_version
 
+  role_name                 = local.backend_role_name
   role_path                 = var.role_path
   role_permissions_boundary = var.role_permissions_boundary
   policy_json               = var.backend_policy_json
@@ -173,6 +198,7 @@ module "router" {
   s3_key            = var.router_package.s3_key
   s3_object_version = var.router_package.s3_object_version
 
+  role_name                 = local.router_role_name
   role_path                 = var.role_path
   role_permissions_boundary = var.role_permissions_boundary
 
@@ -237,7 +263,7 @@ module "eventbridge_source" {
   source   = "./modules/eventbridge-source"
   for_each = var.eventbridge_sources
 
-  name              = "${var.name}-${each.key}"
+  name              = local.eventbridge_source_names[each.key]
   buffer_queue_name = local.eventbridge_buffer_queue_names[each.key]
   dlq_name          = local.eventbridge_dlq_names[each.key]
   create_bus        = each.value.create_bus

@@ -384,6 +384,21 @@ variable "eventbridge_sources" {
     condition     = alltrue([for s in values(var.eventbridge_sources) : s.batch_size >= 1 && s.batch_size <= 10000])
     error_message = "Set batch_size of each EventBridge source from 1 to 10000."
   }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : length(s.rules) > 0 && alltrue([for k in keys(s.rules) : can(regex("^[a-zA-Z0-9_-]{1,40}$", k))])])
+    error_message = "Give each EventBridge source at least one rule, keyed with 1-40 letters, digits, hyphens or underscores."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for s in values(var.eventbridge_sources) : [for r in values(s.rules) : can(keys(jsondecode(r.event_pattern))) && contains(["ENABLED", "DISABLED"], r.state)]]))
+    error_message = "Set each EventBridge rule's event_pattern to a JSON object, for example jsonencode({ source = [\"my.app\"] }), and its state to ENABLED or DISABLED."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : s.bus_name == null || can(regex("^[a-zA-Z0-9._-]{1,256}$", s.bus_name))])
+    error_message = "Use 1-256 letters, digits, dots, hyphens or underscores for each EventBridge source's bus_name."
+  }
 }
 
 ################################################################################

@@ -69,6 +69,18 @@ func TestPlan(t *testing.T) {
 			assert.Equal(t, []any{"ReportBatchItemFailures"}, plan.ResourcePlannedValuesMap[addr].AttributeValues["function_response_types"], addr)
 		}
 	})
+	t.Run("role names carry the region", func(t *testing.T) {
+		// The region of the ARNs the plan built: arn:aws:lambda:<region>:...
+		fn := plan.ResourcePlannedValuesMap["module.tenant_isolation.module.router.aws_lambda_function.this"]
+		require.NotNil(t, fn, "router function address changed")
+		env := fn.AttributeValues["environment"].([]any)[0].(map[string]any)["variables"].(map[string]any)
+		region := strings.Split(env["ROUTER_BACKEND_FUNCTION"].(string), ":")[3]
+		for _, name := range []string{"router", "backend"} {
+			role := plan.ResourcePlannedValuesMap["module.tenant_isolation.module."+name+".aws_iam_role.this"]
+			require.NotNil(t, role, "%s role address changed", name)
+			assert.Equal(t, opts.Vars["name"].(string)+"-"+name+"-"+region, role.AttributeValues["name"])
+		}
+	})
 }
 
 // TestPlanRejectsBadVariables checks that wrong configuration fails at plan with a

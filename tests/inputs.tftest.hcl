@@ -74,6 +74,30 @@ run "kms_key_arns_plan" {
   }
 }
 
+run "eventbridge_rule_with_bad_key_is_refused" {
+  command = plan
+
+  variables {
+    eventbridge_sources = {
+      events = { rules = { "tenant work" = { event_pattern = jsonencode({ source = ["my.app"] }) } } }
+    }
+  }
+
+  expect_failures = [var.eventbridge_sources]
+}
+
+run "eventbridge_rule_pattern_that_is_not_an_object_is_refused" {
+  command = plan
+
+  variables {
+    eventbridge_sources = {
+      events = { rules = { work = { event_pattern = "[\"my.app\"]" } } }
+    }
+  }
+
+  expect_failures = [var.eventbridge_sources]
+}
+
 run "two_sources_creating_one_bus_are_refused" {
   command = plan
 
@@ -95,5 +119,40 @@ run "two_sources_on_one_existing_bus_plan" {
       billing  = { create_bus = false, bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["billing"] }) } } }
       shipping = { create_bus = false, bus_name = "shared", rules = { work = { event_pattern = jsonencode({ source = ["shipping"] }) } } }
     }
+  }
+}
+
+run "eventbridge_source_name_over_60_characters_is_refused" {
+  command = plan
+
+  variables {
+    name = "a-thirty-two-character-name-abcd"
+    eventbridge_sources = {
+      a_thirty_two_character_source_ab = { rules = { w = { event_pattern = jsonencode({ source = ["my.app"] }) } } }
+    }
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "eventbridge_rule_name_over_64_characters_is_refused" {
+  command = plan
+
+  variables {
+    name = "a-thirty-two-character-name-abcd"
+    eventbridge_sources = {
+      events = { rules = { a_rule_key_of_twenty_six_ch = { event_pattern = jsonencode({ source = ["my.app"] }) } } }
+    }
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "role_names_carry_the_region" {
+  command = plan
+
+  assert {
+    condition     = module.router.role_name == "ti-router-eu-west-1" && module.backend.role_name == "ti-backend-eu-west-1"
+    error_message = "Role names must include the region, so that one name in two regions of an account does not collide: got ${module.router.role_name} and ${module.backend.role_name}."
   }
 }
