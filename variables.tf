@@ -265,7 +265,7 @@ variable "quarantine_message_retention_seconds" {
 ################################################################################
 
 variable "sqs_sources" {
-  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO only) or body_pointer (pointer), each optionally required (a message without its value is quarantined as missing_tenant)."
+  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO queues, and standard queues used as fair queues) or body_pointer (pointer), each optionally required (a message without its value is quarantined as missing_tenant)."
   type = map(object({
     fifo_queue                  = optional(bool, false)
     content_based_deduplication = optional(bool, false)
@@ -299,11 +299,6 @@ variable "sqs_sources" {
   validation {
     condition     = alltrue(flatten([for s in values(var.sqs_sources) : [for r in s.tenant_rules : r.type == "message_attribute" ? try(length(r.name) > 0, false) : r.type != "body_pointer" || can(regex("^/", r.pointer))]]))
     error_message = "Give each message_attribute tenant rule a name (for example \"tenantId\") and each body_pointer rule a JSON pointer that starts with a slash (for example \"/tenantId\")."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sqs_sources) : s.fifo_queue || alltrue([for r in s.tenant_rules : r.type != "message_group_id"])])
-    error_message = "Use the message_group_id tenant rule only on a FIFO source (fifo_queue = true): standard queues have no message groups."
   }
 
   validation {

@@ -74,6 +74,22 @@ run "kms_key_arns_plan" {
   }
 }
 
+# Fair queues: a standard queue whose producers set MessageGroupId.
+run "message_group_id_on_a_standard_queue_plans" {
+  command = plan
+
+  variables {
+    sqs_sources = {
+      orders = { tenant_rules = [{ type = "message_group_id" }] }
+    }
+  }
+
+  assert {
+    condition     = [for r in jsondecode(output.router_environment_variables.ROUTER_SOURCES)[0].rules : r.type] == ["message_group_id"]
+    error_message = "ROUTER_SOURCES must carry the message_group_id rule of the standard queue."
+  }
+}
+
 run "eventbridge_rule_with_bad_key_is_refused" {
   command = plan
 
