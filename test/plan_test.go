@@ -4,6 +4,7 @@ package test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -104,6 +105,7 @@ func TestPlanRejectsBadVariables(t *testing.T) {
 		{"a known tenant with capitals under lower case", map[string]any{"known_tenants": []string{"Acme"}}, "Write every tenant in known_tenants in lower case"},
 		{"known tenants that differ only in case", map[string]any{"known_tenants": []string{"acme", "ACME"}, "tenant_id_case": "preserve"}, "Keep one spelling of each tenant"},
 		{"a sync batch that outlives the router", map[string]any{"invocation_mode": "sync", "router_timeout": 20}, "In sync mode router_timeout (20 s) must cover a whole batch"},
+		{"more known tenants than the router's environment holds", map[string]any{"known_tenants": manyTenants(300)}, "over Lambda's 4 KB limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,6 +122,15 @@ func TestPlanRejectsBadVariables(t *testing.T) {
 			assert.Contains(t, flatten(out+err.Error()), tt.want)
 		})
 	}
+}
+
+// manyTenants returns n distinct valid tenant IDs.
+func manyTenants(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("tenant-%03d", i)
+	}
+	return out
 }
 
 var boxAndSpace = regexp.MustCompile(`[│╷╵\s]+`)

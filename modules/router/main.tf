@@ -18,6 +18,8 @@ locals {
   function_arn  = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
+  quarantine_queue_name = coalesce(var.quarantine_queue_name, "${var.function_name}-quarantine")
+
   source_queue_arns = distinct([for s in var.sources : s.queue_arn if s.queue_arn != ""])
 
   # ROUTER_SOURCES as docs/contracts.md describes it. Rule attributes that are
@@ -46,6 +48,15 @@ locals {
     ROUTER_INVOCATION_MODE      = var.invocation_mode
     ROUTER_MAX_PARALLEL         = tostring(var.max_parallel_invokes)
   }
+
+  # Lambda refuses an environment over 4 KB (names and values). The quarantine
+  # queue's URL is known only once the queue exists, so it is counted at the
+  # length SQS gives it: https://sqs.<region>.<dns suffix>/<account>/<name>.
+  quarantine_queue_url_length = length("https://sqs.${local.region}.${data.aws_partition.current.dns_suffix}/${local.account_id}/${local.quarantine_queue_name}")
+  environment_size = sum(concat(
+    [for k, v in local.environment_variables : length(k) + length(v) if k != "ROUTER_QUARANTINE_QUEUE_URL"],
+    [length("ROUTER_QUARANTINE_QUEUE_URL") + local.quarantine_queue_url_length],
+  ))
 }
 
 ################################################################################
@@ -55,7 +66,7 @@ locals {
 module "quarantine_queue" {
   source = "../queue"
 
-  name                      = coalesce(var.quarantine_queue_name, "${var.function_name}-quarantine")
+  name                      = local.quarantine_queue_name
   message_retention_seconds = var.quarantine_message_retention_seconds
   kms_master_key_id         = var.sqs_kms_master_key_id
   tags                      = var.tags
@@ -216,6 +227,11 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = length(distinct([for t in var.known_tenants : lower(t)])) == length(distinct(var.known_tenants))
       error_message = "Keep one spelling of each tenant in known_tenants: two entries differ only in case."
+    }
+
+    precondition {
+      condition     = local.environment_size <= 4096
+      error_message = "The router's environment would take ${local.environment_size} bytes, over Lambda's 4 KB limit; ROUTER_KNOWN_TENANTS takes ${length(local.environment_variables.ROUTER_KNOWN_TENANTS)} of them for ${length(var.known_tenants)} known_tenants. List fewer known_tenants, or none (tenant_pattern still applies, and the backend can check tenants itself), or use fewer sources or tenant rules."
     }
   }
 }

@@ -75,3 +75,23 @@ run "reserved_concurrency_is_passed_on" {
     error_message = "reserved_concurrent_executions must reach the function."
   }
 }
+
+# 150 tenants of 10 characters take 1,951 bytes as JSON: well under 4 KB.
+run "environment_with_150_known_tenants_plans" {
+  command = plan
+
+  variables {
+    known_tenants = [for i in range(150) : format("tenant-%03d", i)]
+  }
+}
+
+# 300 of them take 3,901 bytes, and the other variables push it past 4 KB.
+run "environment_over_4_kb_is_refused" {
+  command = plan
+
+  variables {
+    known_tenants = [for i in range(300) : format("tenant-%03d", i)]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
