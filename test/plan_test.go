@@ -4,6 +4,7 @@ package test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -68,6 +69,23 @@ func TestPlan(t *testing.T) {
 		require.Len(t, mappings, 2, "one per source queue: orders and the EventBridge buffer")
 		for _, addr := range mappings {
 			assert.Equal(t, []any{"ReportBatchItemFailures"}, plan.ResourcePlannedValuesMap[addr].AttributeValues["function_response_types"], addr)
+		}
+	})
+	t.Run("dead-letter queues accept only their source queues", func(t *testing.T) {
+		for dlq, source := range map[string]string{
+			`module.tenant_isolation.module.sqs_source["orders"].module.dlq.aws_sqs_queue.this`:         "-orders",
+			`module.tenant_isolation.module.eventbridge_source["events"].module.dlq.aws_sqs_queue.this`: "-events-buffer",
+		} {
+			q := plan.ResourcePlannedValuesMap[dlq]
+			require.NotNil(t, q, "dead-letter queue address changed: %s", dlq)
+			var p struct {
+				RedrivePermission string   `json:"redrivePermission"`
+				SourceQueueArns   []string `json:"sourceQueueArns"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(q.AttributeValues["redrive_allow_policy"].(string)), &p), dlq)
+			assert.Equal(t, "byQueue", p.RedrivePermission, dlq)
+			require.Len(t, p.SourceQueueArns, 1, dlq)
+			assert.True(t, strings.HasSuffix(p.SourceQueueArns[0], source), "%s allows %s", dlq, p.SourceQueueArns[0])
 		}
 	})
 	t.Run("role names carry the region", func(t *testing.T) {

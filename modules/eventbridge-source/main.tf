@@ -3,7 +3,8 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  buffered = var.target == "queue"
+  buffered          = var.target == "queue"
+  buffer_queue_name = coalesce(var.buffer_queue_name, "${var.name}-buffer")
 
   bus_name = var.create_bus ? aws_cloudwatch_event_bus.this[0].name : var.bus_name
   bus_arn  = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:event-bus/${var.bus_name}"
@@ -56,11 +57,14 @@ resource "aws_cloudwatch_event_rule" "this" {
 ################################################################################
 
 # Events that EventBridge cannot deliver after its retries land here, and, for
-# target = "queue", so do buffered events the router keeps failing.
+# target = "queue", so do buffered events the router keeps failing (only the
+# buffer queue may redrive to it). For target = "router" the root module also
+# makes it the router's on-failure destination.
 module "dlq" {
   source = "../queue"
 
   name                              = coalesce(var.dlq_name, "${var.name}-dlq")
+  redrive_allow_source_queue_names  = local.buffered ? [local.buffer_queue_name] : []
   message_retention_seconds         = var.dlq_message_retention_seconds
   kms_master_key_id                 = var.kms_master_key_id
   kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
@@ -72,7 +76,7 @@ module "buffer_queue" {
   source = "../queue"
   count  = local.buffered ? 1 : 0
 
-  name                              = coalesce(var.buffer_queue_name, "${var.name}-buffer")
+  name                              = local.buffer_queue_name
   visibility_timeout_seconds        = var.buffer_visibility_timeout_seconds
   message_retention_seconds         = var.buffer_message_retention_seconds
   kms_master_key_id                 = var.kms_master_key_id

@@ -5,7 +5,8 @@ data "aws_caller_identity" "current" {}
 locals {
   # Built from the name so that callers can put the ARN into IAM policies and
   # configuration that Terraform shows in full at plan time.
-  arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:${var.name}"
+  arn_prefix = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  arn        = "${local.arn_prefix}:${var.name}"
 }
 
 resource "aws_sqs_queue" "this" {
@@ -22,6 +23,13 @@ resource "aws_sqs_queue" "this" {
   redrive_policy = var.dead_letter_target_arn == null ? null : jsonencode({
     deadLetterTargetArn = var.dead_letter_target_arn
     maxReceiveCount     = var.max_receive_count
+  })
+
+  # A queue is a dead-letter queue only for the queues named here; by default
+  # for none, so that no other queue can redrive into it.
+  redrive_allow_policy = length(var.redrive_allow_source_queue_names) == 0 ? jsonencode({ redrivePermission = "denyAll" }) : jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [for n in var.redrive_allow_source_queue_names : "${local.arn_prefix}:${n}"]
   })
 
   tags = var.tags

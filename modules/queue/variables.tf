@@ -104,6 +104,18 @@ variable "kms_data_key_reuse_period_seconds" {
 # Queue policy
 ################################################################################
 
+variable "redrive_allow_source_queue_names" {
+  description = "Names of the queues (same account and region, as SQS requires) that may use this queue as their dead-letter queue, at most 10; empty (default) lets no queue use it."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.redrive_allow_source_queue_names) <= 10
+    error_message = "Name at most 10 queues in redrive_allow_source_queue_names: SQS allows no more."
+  }
+}
+
 variable "allow_eventbridge_rule_arns" {
   description = "ARNs of EventBridge rules that may send to the queue (as a target or target dead-letter queue); empty allows no service."
   type        = list(string)

@@ -6,10 +6,12 @@ locals {
 # Queues: the source queue and its dead-letter queue
 ################################################################################
 
+# Only the source queue may use the dead-letter queue (redrive allow policy).
 module "dlq" {
   source = "../queue"
 
   name                              = "${var.name}-dlq${local.suffix}"
+  redrive_allow_source_queue_names  = ["${var.name}${local.suffix}"]
   fifo_queue                        = var.fifo_queue
   message_retention_seconds         = var.dlq_message_retention_seconds
   kms_master_key_id                 = var.kms_master_key_id
