@@ -108,10 +108,15 @@ variable "backend_policy_json" {
 }
 
 variable "backend_policy_arns" {
-  description = "ARNs of managed policies to attach to the backend's role; empty attaches none."
-  type        = list(string)
-  default     = []
+  description = "Managed policies to attach to the backend's role, as a map from a static key of your choice to the policy ARN (which may be unknown until apply); keys keep attachments stable when the map changes. Empty attaches none."
+  type        = map(string)
+  default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.backend_policy_arns) : can(regex("^arn:aws[a-zA-Z-]*:iam::([0-9]{12}|aws):policy/", arn))])
+    error_message = "Set each value of backend_policy_arns to a managed policy ARN (arn:aws:iam::<account>:policy/... or arn:aws:iam::aws:policy/...)."
+  }
 }
 
 variable "backend_maximum_retry_attempts" {

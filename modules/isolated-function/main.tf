@@ -89,11 +89,13 @@ resource "aws_iam_role_policy" "this" {
   policy = data.aws_iam_policy_document.this.json
 }
 
+# Keyed by the caller's static keys rather than by list position, so that
+# reordering or removing one policy does not detach and reattach the others.
 resource "aws_iam_role_policy_attachment" "this" {
-  count = length(var.policy_arns)
+  for_each = var.policy_arns
 
   role       = aws_iam_role.this.name
-  policy_arn = var.policy_arns[count.index]
+  policy_arn = each.value
 }
 
 ################################################################################

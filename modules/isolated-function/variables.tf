@@ -159,9 +159,9 @@ variable "policy_json" {
 }
 
 variable "policy_arns" {
-  description = "ARNs of managed policies to attach to the execution role; empty attaches none."
-  type        = list(string)
-  default     = []
+  description = "Managed policies to attach to the execution role, as a map from a static key to the policy ARN (which may be unknown until apply); the keys name the attachments, so adding or removing one leaves the others alone. Empty attaches none."
+  type        = map(string)
+  default     = {}
   nullable    = false
 }
 

@@ -48,6 +48,22 @@ run "filename_with_an_s3_key_is_refused" {
   expect_failures = [aws_lambda_function.this]
 }
 
+run "policy_attachments_are_keyed_by_the_callers_keys" {
+  command = plan
+
+  variables {
+    policy_arns = {
+      xray = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+      read = "arn:aws:iam::123456789012:policy/read-orders"
+    }
+  }
+
+  assert {
+    condition     = toset(keys(aws_iam_role_policy_attachment.this)) == toset(["xray", "read"]) && aws_iam_role_policy_attachment.this["read"].policy_arn == "arn:aws:iam::123456789012:policy/read-orders"
+    error_message = "Policy attachments must be keyed by the caller's keys, so that removing one leaves the others in place."
+  }
+}
+
 run "created_on_failure_queue_with_a_key_gets_a_grant" {
   # The queue's ARN is known once the mock "creates" it.
   command = apply
