@@ -31,6 +31,11 @@ data "aws_partition" "current" {
     }
 
     precondition {
+      condition     = var.backend_on_failure_destination_kms_key_arn == null || var.backend_on_failure_destination_arn != null
+      error_message = "Set backend_on_failure_destination_kms_key_arn only with backend_on_failure_destination_arn; the on-failure queue the module creates uses sqs_kms_master_key_id."
+    }
+
+    precondition {
       condition     = length(local.duplicate_bus_names) == 0
       error_message = "EventBridge sources with create_bus = true would create the bus(es) ${join(", ", local.duplicate_bus_names)} more than once: give them distinct bus_name values, or create the bus in one source and set create_bus = false in the others."
     }
@@ -173,9 +178,12 @@ module "backend" {
   log_application_level = var.log_application_level
   log_system_level      = var.log_system_level
 
-  maximum_retry_attempts       = var.backend_maximum_retry_attempts
-  maximum_event_age_in_seconds = var.backend_maximum_event_age_in_seconds
-  sqs_kms_master_key_id        = var.sqs_kms_master_key_id
+  maximum_retry_attempts             = var.backend_maximum_retry_attempts
+  maximum_event_age_in_seconds       = var.backend_maximum_event_age_in_seconds
+  create_on_failure_queue            = var.backend_on_failure_destination_arn == null
+  on_failure_destination_arn         = var.backend_on_failure_destination_arn
+  on_failure_destination_kms_key_arn = var.backend_on_failure_destination_arn == null ? null : var.backend_on_failure_destination_kms_key_arn
+  sqs_kms_master_key_id              = var.sqs_kms_master_key_id
 
   tags = var.tags
 }
@@ -187,10 +195,11 @@ module "backend" {
 module "router" {
   source = "./modules/router"
 
-  function_name = local.router_function_name
-  architectures = var.architectures
-  memory_size   = var.router_memory_size
-  timeout       = var.router_timeout
+  function_name                  = local.router_function_name
+  architectures                  = var.architectures
+  memory_size                    = var.router_memory_size
+  timeout                        = var.router_timeout
+  reserved_concurrent_executions = var.router_reserved_concurrent_executions
 
   filename          = var.router_package.filename
   source_code_hash  = var.router_package.source_code_hash
@@ -251,6 +260,8 @@ module "sqs_source" {
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
   maximum_concurrency                = each.value.maximum_concurrency
+  enabled                            = each.value.enabled
+  metrics                            = each.value.metrics
 
   tags = var.tags
 }
@@ -280,6 +291,8 @@ module "eventbridge_source" {
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
   maximum_concurrency                = each.value.maximum_concurrency
+  enabled                            = each.value.enabled
+  metrics                            = each.value.metrics
 
   dlq_max_receive_count         = each.value.dlq_max_receive_count
   dlq_message_retention_seconds = each.value.dlq_message_retention_seconds

@@ -12,6 +12,11 @@ output "backend_function_name" {
   value       = module.backend.function_name
 }
 
+output "backend_function_invoke_arn" {
+  description = "ARN with which API Gateway REST APIs invoke the backend (the integration must pass the tenant in X-Amz-Tenant-Id)."
+  value       = module.backend.function_invoke_arn
+}
+
 output "backend_role_arn" {
   description = "ARN of the backend's execution role, which every tenant shares."
   value       = module.backend.role_arn
@@ -22,13 +27,18 @@ output "backend_log_group_name" {
   value       = module.backend.log_group_name
 }
 
+output "backend_log_group_arn" {
+  description = "ARN of the backend's log group, for subscription filters and IAM policies."
+  value       = module.backend.log_group_arn
+}
+
 output "on_failure_queue_url" {
-  description = "URL of the queue that receives backend invocations that failed after Lambda's async retries."
+  description = "URL of the queue the module created for backend invocations that failed after Lambda's async retries, or null with backend_on_failure_destination_arn."
   value       = module.backend.on_failure_queue_url
 }
 
 output "on_failure_queue_arn" {
-  description = "ARN of the backend's on-failure destination queue."
+  description = "ARN of the backend's on-failure destination queue: the one the module created, or backend_on_failure_destination_arn."
   value       = module.backend.on_failure_queue_arn
 }
 
@@ -54,6 +64,11 @@ output "router_role_arn" {
 output "router_log_group_name" {
   description = "Name of the router's log group."
   value       = module.router.log_group_name
+}
+
+output "router_log_group_arn" {
+  description = "ARN of the router's log group, for subscription filters and IAM policies."
+  value       = module.router.log_group_arn
 }
 
 output "router_environment_variables" {
@@ -137,4 +152,9 @@ output "eventbridge_dlq_urls" {
 output "eventbridge_dlq_arns" {
   description = "ARNs of the EventBridge sources' dead-letter queues, keyed like var.eventbridge_sources."
   value       = { for k, m in module.eventbridge_source : k => m.dlq_arn }
+}
+
+output "eventbridge_event_source_mapping_uuids" {
+  description = "UUIDs of the event source mappings from the buffer queues to the router, keyed like var.eventbridge_sources; null for a source that targets the router directly."
+  value       = { for k, m in module.eventbridge_source : k => m.event_source_mapping_uuid }
 }

@@ -143,6 +143,28 @@ variable "backend_maximum_event_age_in_seconds" {
   }
 }
 
+variable "backend_on_failure_destination_arn" {
+  description = "ARN of an existing SQS queue (same account) for backend invocations that failed after Lambda's async retries, instead of the queue \"<name>-backend-on-failure\" the module creates; null (default) creates that queue."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backend_on_failure_destination_arn == null || can(regex("^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_.-]{1,80}$", var.backend_on_failure_destination_arn))
+    error_message = "Set backend_on_failure_destination_arn to an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>), or to null."
+  }
+}
+
+variable "backend_on_failure_destination_kms_key_arn" {
+  description = "ARN of the customer managed KMS key that encrypts backend_on_failure_destination_arn, or null when it uses SQS-managed encryption; the backend's role gets kms:GenerateDataKey and kms:Decrypt on it, because Lambda sends failure records with that role."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backend_on_failure_destination_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.backend_on_failure_destination_kms_key_arn))
+    error_message = "Set backend_on_failure_destination_kms_key_arn to a customer managed KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; an alias ARN does not let IAM grant the key), or to null."
+  }
+}
+
 ################################################################################
 # Router
 ################################################################################
@@ -173,6 +195,18 @@ variable "router_memory_size" {
   validation {
     condition     = var.router_memory_size >= 128 && var.router_memory_size <= 10240 && floor(var.router_memory_size) == var.router_memory_size
     error_message = "Set router_memory_size to a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "router_reserved_concurrent_executions" {
+  description = "Concurrency reserved for the router: -1 (default) for none, 0 to stop routing (messages wait in their queues), or a positive number that also caps the router; a cap throttles the event source mappings, so prefer each source's maximum_concurrency."
+  type        = number
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.router_reserved_concurrent_executions >= -1 && floor(var.router_reserved_concurrent_executions) == var.router_reserved_concurrent_executions
+    error_message = "Set router_reserved_concurrent_executions to -1 (no reservation), 0, or a positive whole number."
   }
 }
 
@@ -270,7 +304,7 @@ variable "quarantine_message_retention_seconds" {
 ################################################################################
 
 variable "sqs_sources" {
-  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO queues, and standard queues used as fair queues) or body_pointer (pointer), each optionally required (a message without its value is quarantined as missing_tenant)."
+  description = "SQS sources keyed by a source name (1-32 letters, digits or underscores; shared with eventbridge_sources): each gets a queue \"<name>-<key>\", a DLQ and a mapping to the router, and lists tenant_rules of type message_attribute (name), message_group_id (FIFO queues, and standard queues used as fair queues) or body_pointer (pointer), each optionally required (a message without its value is quarantined as missing_tenant); enabled = false pauses the mapping, and metrics lists its CloudWatch metrics (EventCount, ErrorCount)."
   type = map(object({
     fifo_queue                  = optional(bool, false)
     content_based_deduplication = optional(bool, false)
@@ -287,6 +321,8 @@ variable "sqs_sources" {
     message_retention_seconds          = optional(number, 345600)
     dlq_max_receive_count              = optional(number, 5)
     dlq_message_retention_seconds      = optional(number, 1209600)
+    enabled                            = optional(bool, true)
+    metrics                            = optional(list(string), [])
   }))
   default  = {}
   nullable = false
@@ -315,6 +351,11 @@ variable "sqs_sources" {
     condition     = alltrue([for s in values(var.sqs_sources) : s.fifo_queue ? s.maximum_batching_window_in_seconds == 0 : (s.batch_size <= 10 || s.maximum_batching_window_in_seconds >= 1)])
     error_message = "Set maximum_batching_window_in_seconds to 0 on FIFO sources, and to at least 1 on standard sources with batch_size above 10."
   }
+
+  validation {
+    condition     = alltrue([for s in values(var.sqs_sources) : alltrue([for m in s.metrics : contains(["EventCount", "ErrorCount"], m)])])
+    error_message = "List only \"EventCount\" and \"ErrorCount\" in the metrics of an SQS source, or none."
+  }
 }
 
 ################################################################################
@@ -322,7 +363,7 @@ variable "sqs_sources" {
 ################################################################################
 
 variable "eventbridge_sources" {
-  description = "EventBridge sources keyed by a source name (1-32 letters, digits or underscores; shared with sqs_sources): each uses a new bus \"<name>-<key>\" (create_bus) or an existing bus_name, has rules with JSON event patterns, delivers to target \"queue\" (buffer queue, default) or \"router\" (at most one source), and lists event_pointer tenant_rules, each optionally required."
+  description = "EventBridge sources keyed by a source name (1-32 letters, digits or underscores; shared with sqs_sources): each uses a new bus \"<name>-<key>\" (create_bus) or an existing bus_name, has rules with JSON event patterns, delivers to target \"queue\" (buffer queue, default) or \"router\" (at most one source), and lists event_pointer tenant_rules, each optionally required; enabled and metrics apply to the buffer queue's mapping (target \"queue\")."
   type = map(object({
     create_bus = optional(bool, true)
     bus_name   = optional(string)
@@ -346,6 +387,8 @@ variable "eventbridge_sources" {
     retry_maximum_event_age_in_seconds = optional(number, 86400)
     dlq_max_receive_count              = optional(number, 5)
     dlq_message_retention_seconds      = optional(number, 1209600)
+    enabled                            = optional(bool, true)
+    metrics                            = optional(list(string), [])
   }))
   default  = {}
   nullable = false
@@ -398,6 +441,11 @@ variable "eventbridge_sources" {
   validation {
     condition     = alltrue([for s in values(var.eventbridge_sources) : s.bus_name == null || can(regex("^[a-zA-Z0-9._-]{1,256}$", s.bus_name))])
     error_message = "Use 1-256 letters, digits, dots, hyphens or underscores for each EventBridge source's bus_name."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.eventbridge_sources) : alltrue([for m in s.metrics : contains(["EventCount", "ErrorCount"], m)])])
+    error_message = "List only \"EventCount\" and \"ErrorCount\" in the metrics of an EventBridge source, or none."
   }
 }
 

@@ -17,6 +17,10 @@ run "defaults_plan" {
   command = plan
 }
 
+################################################################################
+# Packages
+################################################################################
+
 run "package_with_filename_and_s3_bucket_is_refused" {
   command = plan
 
@@ -44,6 +48,10 @@ run "package_from_s3_plans" {
     backend_package = { s3_bucket = "builds", s3_key = "worker.zip", s3_object_version = "3" }
   }
 }
+
+################################################################################
+# KMS: an IAM grant on an alias does not authorise the key
+################################################################################
 
 run "sqs_kms_alias_arn_is_refused" {
   command = plan
@@ -74,6 +82,20 @@ run "kms_key_arns_plan" {
   }
 }
 
+run "on_failure_destination_kms_key_without_destination_is_refused" {
+  command = plan
+
+  variables {
+    backend_on_failure_destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+################################################################################
+# Sources
+################################################################################
+
 # Fair queues: a standard queue whose producers set MessageGroupId.
 run "message_group_id_on_a_standard_queue_plans" {
   command = plan
@@ -88,6 +110,16 @@ run "message_group_id_on_a_standard_queue_plans" {
     condition     = [for r in jsondecode(output.router_environment_variables.ROUTER_SOURCES)[0].rules : r.type] == ["message_group_id"]
     error_message = "ROUTER_SOURCES must carry the message_group_id rule of the standard queue."
   }
+}
+
+run "unknown_mapping_metric_is_refused" {
+  command = plan
+
+  variables {
+    sqs_sources = { orders = { metrics = ["EventCount", "Throttles"] } }
+  }
+
+  expect_failures = [var.sqs_sources]
 }
 
 run "eventbridge_rule_with_bad_key_is_refused" {
@@ -137,6 +169,10 @@ run "two_sources_on_one_existing_bus_plan" {
     }
   }
 }
+
+################################################################################
+# Names: the submodules' limits, checked against root inputs
+################################################################################
 
 run "eventbridge_source_name_over_60_characters_is_refused" {
   command = plan

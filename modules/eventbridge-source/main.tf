@@ -130,6 +130,7 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   event_source_arn                   = module.buffer_queue[0].arn
   function_name                      = var.router_function_arn
+  enabled                            = var.enabled
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   function_response_types            = ["ReportBatchItemFailures"]
@@ -139,6 +140,14 @@ resource "aws_lambda_event_source_mapping" "this" {
 
     content {
       maximum_concurrency = scaling_config.value
+    }
+  }
+
+  dynamic "metrics_config" {
+    for_each = length(var.metrics) > 0 ? [var.metrics] : []
+
+    content {
+      metrics = metrics_config.value
     }
   }
 

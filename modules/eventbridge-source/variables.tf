@@ -200,6 +200,25 @@ variable "maximum_batching_window_in_seconds" {
   }
 }
 
+variable "enabled" {
+  description = "Whether the buffer queue's event source mapping polls the queue (true) or is paused (false); events then wait in the buffer queue."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "metrics" {
+  description = "CloudWatch metrics of the event source mapping to turn on: \"EventCount\" and/or \"ErrorCount\"; empty (default) turns none on."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for m in var.metrics : contains(["EventCount", "ErrorCount"], m)])
+    error_message = "List only \"EventCount\" and \"ErrorCount\" in metrics, or none."
+  }
+}
+
 variable "maximum_concurrency" {
   description = "Most concurrent router invocations the buffer queue's mapping may start, 2-1000, or null for no limit besides the router's own concurrency."
   type        = number

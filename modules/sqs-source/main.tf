@@ -58,6 +58,14 @@ resource "aws_lambda_event_source_mapping" "this" {
     }
   }
 
+  dynamic "metrics_config" {
+    for_each = length(var.metrics) > 0 ? [var.metrics] : []
+
+    content {
+      metrics = metrics_config.value
+    }
+  }
+
   tags = var.tags
 
   depends_on = [var.router_role_policy_id]

@@ -164,6 +164,18 @@ variable "enabled" {
   nullable    = false
 }
 
+variable "metrics" {
+  description = "CloudWatch metrics of the event source mapping to turn on: \"EventCount\" and/or \"ErrorCount\"; empty (default) turns none on."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for m in var.metrics : contains(["EventCount", "ErrorCount"], m)])
+    error_message = "List only \"EventCount\" and \"ErrorCount\" in metrics, or none."
+  }
+}
+
 ################################################################################
 # Tags
 ################################################################################

@@ -13,6 +13,25 @@ variables {
   }
 }
 
+run "buffered_source_maps_the_buffer_queue_to_the_router" {
+  command = plan
+
+  variables {
+    enabled = false
+    metrics = ["EventCount", "ErrorCount"]
+  }
+
+  assert {
+    condition     = !aws_lambda_event_source_mapping.this[0].enabled && aws_lambda_event_source_mapping.this[0].metrics_config[0].metrics == toset(["EventCount", "ErrorCount"])
+    error_message = "enabled and metrics must reach the buffer queue's mapping."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.this["work"].target_id == "buffer-queue" && length(aws_lambda_permission.this) == 0
+    error_message = "A buffered source targets its queue and gives EventBridge no right to invoke the router."
+  }
+}
+
 run "direct_source_invokes_the_router_with_a_dead_letter_queue" {
   command = plan
 

@@ -23,6 +23,25 @@ run "mapping_reports_batch_item_failures_and_polls_by_default" {
   }
 }
 
+run "mapping_can_be_paused_and_report_metrics" {
+  command = plan
+
+  variables {
+    enabled = false
+    metrics = ["EventCount"]
+  }
+
+  assert {
+    condition     = !aws_lambda_event_source_mapping.this.enabled
+    error_message = "enabled = false must pause the mapping."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.metrics_config[0].metrics == toset(["EventCount"])
+    error_message = "metrics must turn on the mapping's metrics_config."
+  }
+}
+
 run "fifo_mapping_has_no_batching_window" {
   command = plan
 
@@ -34,4 +53,14 @@ run "fifo_mapping_has_no_batching_window" {
     condition     = aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds == null
     error_message = "AWS supports no batching window on FIFO queues."
   }
+}
+
+run "unknown_metric_is_refused" {
+  command = plan
+
+  variables {
+    metrics = ["Throttles"]
+  }
+
+  expect_failures = [var.metrics]
 }
