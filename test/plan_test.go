@@ -102,6 +102,76 @@ func TestPlan(t *testing.T) {
 	})
 }
 
+// TestPlanFIFODirect plans examples/fifo-direct: a FIFO source, a direct EventBridge
+// target, a KMS key and packages in S3. localaws has neither KMS nor S3, so this
+// example is tested by plan only.
+func TestPlanFIFODirect(t *testing.T) {
+	t.Parallel()
+	opts := newStack(t, "examples/fifo-direct", "tf", runner.PlanOnly, true).Options
+	opts.PlanFilePath = filepath.Join(opts.TerraformDir, "plan.out")
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+	const root = "module.tenant_isolation."
+	planned := func(t *testing.T, addr string) map[string]any {
+		t.Helper()
+		r := plan.ResourcePlannedValuesMap[root+addr]
+		require.NotNil(t, r, "address changed: %s", addr)
+		return r.AttributeValues
+	}
+	unknown := func(addr, attr string) bool {
+		rc := plan.ResourceChangesMap[root+addr]
+		if rc == nil || rc.Change == nil {
+			return false
+		}
+		m, _ := rc.Change.AfterUnknown.(map[string]any)
+		return m[attr] == true
+	}
+
+	t.Run("FIFO source maps to the router without a batching window", func(t *testing.T) {
+		q := planned(t, `module.sqs_source["orders"].module.queue.aws_sqs_queue.this`)
+		assert.Equal(t, true, q["fifo_queue"])
+		assert.True(t, strings.HasSuffix(q["name"].(string), "-orders.fifo"), q["name"])
+		esm := planned(t, `module.sqs_source["orders"].aws_lambda_event_source_mapping.this`)
+		assert.EqualValues(t, 10, esm["batch_size"])
+		assert.Nil(t, esm["maximum_batching_window_in_seconds"])
+		assert.Equal(t, []any{map[string]any{"metrics": []any{"EventCount"}}}, esm["metrics_config"])
+	})
+	t.Run("the tenant is the message group", func(t *testing.T) {
+		fn := planned(t, "module.router.aws_lambda_function.this")
+		env := fn["environment"].([]any)[0].(map[string]any)["variables"].(map[string]any)
+		assert.Contains(t, env["ROUTER_SOURCES"], `"rules":[{"type":"message_group_id"}]`)
+		assert.Equal(t, "sync", env["ROUTER_INVOCATION_MODE"])
+	})
+	t.Run("EventBridge targets the router and its failures go to the source's DLQ", func(t *testing.T) {
+		for addr := range plan.ResourcePlannedValuesMap {
+			assert.False(t, strings.HasPrefix(addr, root+`module.eventbridge_source["events"].aws_lambda_event_source_mapping`), "no buffer mapping: %s", addr)
+		}
+		tgt := planned(t, `module.eventbridge_source["events"].aws_cloudwatch_event_target.this["tenant_work"]`)
+		assert.True(t, strings.HasSuffix(tgt["arn"].(string), ":function:"+opts.Vars["name"].(string)+"-router"), tgt["arn"])
+		cfg := planned(t, "module.router.aws_lambda_function_event_invoke_config.this")
+		dest := cfg["destination_config"].([]any)[0].(map[string]any)["on_failure"].([]any)[0].(map[string]any)["destination"]
+		assert.True(t, strings.HasSuffix(dest.(string), ":"+opts.Vars["name"].(string)+"-events-dlq"), dest)
+	})
+	t.Run("packages come from S3", func(t *testing.T) {
+		for _, fn := range []string{"router", "backend"} {
+			f := planned(t, "module."+fn+".aws_lambda_function.this")
+			assert.Nil(t, f["filename"], fn)
+			assert.True(t, unknown("module."+fn+".aws_lambda_function.this", "s3_bucket"), "%s: s3_bucket comes from the bucket", fn)
+			assert.True(t, unknown("module."+fn+".aws_lambda_function.this", "s3_object_version"), "%s: s3_object_version comes from the upload", fn)
+		}
+	})
+	t.Run("queues use the customer managed key", func(t *testing.T) {
+		for _, q := range []string{
+			`module.sqs_source["orders"].module.queue.aws_sqs_queue.this`,
+			`module.sqs_source["orders"].module.dlq.aws_sqs_queue.this`,
+			`module.eventbridge_source["events"].module.dlq.aws_sqs_queue.this`,
+			"module.router.module.quarantine_queue.aws_sqs_queue.this",
+			"module.backend.module.on_failure_queue[0].aws_sqs_queue.this",
+		} {
+			assert.True(t, unknown(q, "kms_master_key_id"), "%s: kms_master_key_id comes from the key", q)
+		}
+	})
+}
+
 // TestPlanRejectsBadVariables checks that wrong configuration fails at plan with a
 // message that names the fix.
 func TestPlanRejectsBadVariables(t *testing.T) {
