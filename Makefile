@@ -94,14 +94,7 @@ validate: tools ## terraform init + validate the root, every submodule and every
 
 .PHONY: test-module
 test-module: tools ## terraform test with a mock provider in the root and every module with tests/: checks and plan shape, offline.
-	@for d in . $(wildcard modules/*); do \
-	  ls $$d/tests/*.tftest.hcl >/dev/null 2>&1 || continue; \
-	  echo "==> terraform test $$d"; \
-	  data=$$(mktemp -d); \
-	  TF_DATA_DIR=$$data terraform -chdir=$$d init -backend=false -input=false >/dev/null 2>$$data/err || { cat $$data/err >&2; rm -rf $$data; exit 1; }; \
-	  TF_DATA_DIR=$$data terraform -chdir=$$d test -no-color || { rm -rf $$data; exit 1; }; \
-	  rm -rf $$data; rm -f $$d/.terraform.lock.hcl; \
-	done
+	@scripts/module-tests.sh
 
 .PHONY: unit
 unit: ## Go unit tests, localaws tests and benchmarks smoke (no Terraform needed).
