@@ -107,6 +107,11 @@ e2e: tools ## Plan tests, provider round trip and the isolation proof (TEST_TARG
 	@$(MAKE) build ARCH=$(E2E_ARCH)
 	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -parallel 4 -v ./test/... 2>&1 | tee $(DIST)/e2e.log
 
+.PHONY: e2e-rehearsal
+e2e-rehearsal: tools ## The suite's TEST_TARGET=aws path against a separate localaws it reaches only by AWS_ENDPOINT_URL.
+	@$(MAKE) build ARCH=$(HOST_ARCH)
+	DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) scripts/e2e-rehearsal.sh 2>&1 | tee $(DIST)/e2e-rehearsal.log
+
 # localaws runs bootstraps on this host, so the e2e zips match the host; in AWS, arm64.
 ifeq ($(TEST_TARGET),aws)
 E2E_ARCH ?= arm64
@@ -115,7 +120,7 @@ E2E_ARCH ?= $(HOST_ARCH)
 endif
 
 .PHONY: test
-test: ## Everything CI runs: lint, validate, module tests, unit, reproducibility, e2e.
+test: ## Everything CI runs: lint, validate, module tests, unit, reproducibility, e2e, the rehearsal of the account path.
 	@$(MAKE) tools
 	@$(MAKE) lint
 	@$(MAKE) validate
@@ -124,9 +129,10 @@ test: ## Everything CI runs: lint, validate, module tests, unit, reproducibility
 	@$(MAKE) reproducible ARCH=arm64
 	@$(MAKE) reproducible ARCH=amd64
 	@$(MAKE) e2e
+	@$(MAKE) e2e-rehearsal
 
 .PHONY: demo
-demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table, destroy.
+demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table (DEMO_DESTROY=1 destroys).
 	@$(MAKE) build ARCH=$(HOST_ARCH)
 	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) $(GO) run ./cmd/demo
 
