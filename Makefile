@@ -104,12 +104,12 @@ unit: ## Go unit tests, localaws tests and benchmarks smoke (no Terraform needed
 
 .PHONY: e2e
 e2e: tools ## Plan tests, provider round trip and the isolation proof (TEST_TARGET=localaws|aws).
-	@$(MAKE) build ARCH=$(E2E_ARCH)
+	@$(if $(E2E_BUILT),,$(MAKE) build ARCH=$(E2E_ARCH))
 	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -parallel 4 -v ./test/... 2>&1 | tee $(DIST)/e2e.log
 
 .PHONY: e2e-rehearsal
 e2e-rehearsal: tools ## The suite's TEST_TARGET=aws path against a separate localaws it reaches only by AWS_ENDPOINT_URL.
-	@$(MAKE) build ARCH=$(HOST_ARCH)
+	@$(if $(E2E_BUILT),,$(MAKE) build ARCH=$(HOST_ARCH))
 	DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) scripts/e2e-rehearsal.sh 2>&1 | tee $(DIST)/e2e-rehearsal.log
 
 # localaws runs bootstraps on this host, so the e2e zips match the host; in AWS, arm64.
@@ -128,8 +128,10 @@ test: ## Everything CI runs: lint, validate, module tests, unit, reproducibility
 	@$(MAKE) unit
 	@$(MAKE) reproducible ARCH=arm64
 	@$(MAKE) reproducible ARCH=amd64
-	@$(MAKE) e2e
-	@$(MAKE) e2e-rehearsal
+	@$(MAKE) build ARCH=$(E2E_ARCH) >/dev/null
+	@$(MAKE) build ARCH=$(HOST_ARCH) >/dev/null
+	@# Side by side: both mostly wait on Terraform and the provider. Each prints when it is done.
+	@$(MAKE) -j2 --output-sync=target e2e e2e-rehearsal E2E_BUILT=1
 
 .PHONY: demo
 demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table (DEMO_DESTROY=1 destroys).
