@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -132,8 +133,12 @@ func TestSendLoad(t *testing.T) {
 			}
 		}
 	}
-	drain(source, false)
-	drain(buffer, true)
+	// EventBridge delivers to the buffer queue in the background: drain again until
+	// everything arrived or the deadline passed.
+	for deadline := time.Now().Add(30 * time.Second); len(got) < load.Messages && time.Now().Before(deadline); {
+		drain(source, false)
+		drain(buffer, true)
+	}
 
 	for _, s := range sent {
 		a, ok := got[s.MessageID]
