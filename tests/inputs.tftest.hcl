@@ -112,6 +112,36 @@ run "message_group_id_on_a_standard_queue_plans" {
   }
 }
 
+# What examples/fifo-direct plans: the router's environment is unknown in a real
+# plan (the quarantine URL comes after apply), so its contents are checked here.
+run "fifo_source_routes_by_message_group_in_sync_mode" {
+  command = plan
+
+  variables {
+    invocation_mode = "sync"
+    backend_timeout = 10
+    router_timeout  = 120
+    sqs_sources = {
+      orders = {
+        fifo_queue                  = true
+        content_based_deduplication = true
+        batch_size                  = 10
+        tenant_rules                = [{ type = "message_group_id" }]
+      }
+    }
+  }
+
+  assert {
+    condition     = [for r in jsondecode(output.router_environment_variables.ROUTER_SOURCES)[0].rules : r.type] == ["message_group_id"]
+    error_message = "ROUTER_SOURCES must carry the FIFO source's message_group_id rule."
+  }
+
+  assert {
+    condition     = output.router_environment_variables.ROUTER_INVOCATION_MODE == "sync"
+    error_message = "ROUTER_INVOCATION_MODE must be sync."
+  }
+}
+
 run "unknown_mapping_metric_is_refused" {
   command = plan
 
