@@ -8,8 +8,8 @@ mock_provider "aws" {
 
 variables {
   name            = "ti"
-  router_package  = { filename = "tests/fixtures/package.zip", source_code_hash = "cm91dGVy" }
-  backend_package = { filename = "tests/fixtures/package.zip", source_code_hash = "YmFja2VuZA==" }
+  router_package  = { filename = "tests/fixtures/package.txt", source_code_hash = "cm91dGVy" }
+  backend_package = { filename = "tests/fixtures/package.txt", source_code_hash = "YmFja2VuZA==" }
   sqs_sources     = { orders = {} }
 }
 
@@ -25,7 +25,7 @@ run "package_with_filename_and_s3_bucket_is_refused" {
   command = plan
 
   variables {
-    router_package = { filename = "tests/fixtures/package.zip", s3_bucket = "builds" }
+    router_package = { filename = "tests/fixtures/package.txt", s3_bucket = "builds" }
   }
 
   expect_failures = [var.router_package]

@@ -7,8 +7,8 @@ mock_provider "aws" {
 
 variables {
   name            = "ti"
-  router_package  = { filename = "tests/fixtures/package.zip", source_code_hash = "cm91dGVy" }
-  backend_package = { filename = "tests/fixtures/package.zip", source_code_hash = "YmFja2VuZA==" }
+  router_package  = { filename = "tests/fixtures/package.txt", source_code_hash = "cm91dGVy" }
+  backend_package = { filename = "tests/fixtures/package.txt", source_code_hash = "YmFja2VuZA==" }
   router_timeout  = 60
 }
 

@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   function_name    = "ti-backend"
-  filename         = "../../tests/fixtures/package.zip"
+  filename         = "../../tests/fixtures/package.txt"
   source_code_hash = "YmFja2VuZA=="
 }
 
@@ -33,7 +33,7 @@ run "source_code_hash_defaults_to_the_hash_of_filename" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../../tests/fixtures/package.zip")
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../../tests/fixtures/package.txt")
     error_message = "Without source_code_hash, a rebuilt zip would never be deployed: it must default to filebase64sha256(filename)."
   }
 }
