@@ -49,6 +49,16 @@ type Env struct {
 	Logger   *slog.Logger
 	// BaseURL returns the server's own URL once it listens, e.g. "http://127.0.0.1:4566".
 	BaseURL func() string
+	// Access decides IAM authorization; nil allows everything.
+	Access Authorizer
+}
+
+// Authorize asks Access whether the request's caller may do reqs; nil when allowed.
+func (e *Env) Authorize(ctx context.Context, reqs ...AccessRequest) error {
+	if e.Access == nil {
+		return nil
+	}
+	return e.Access.Authorize(ctx, reqs...)
 }
 
 // Partition is always "aws": localaws serves commercial regions only.
