@@ -37,7 +37,7 @@ variable "architectures" {
 ################################################################################
 
 variable "backend_package" {
-  description = "Deployment package of the backend: a local zip (filename; source_code_hash defaults to its filebase64sha256, so a new build is always deployed) or an S3 object (s3_bucket, s3_key, and s3_object_version or source_code_hash so that a new upload is deployed)."
+  description = "Deployment package of the backend when backend_package_type is \"Zip\" (required then, null for an image): a local zip (filename; source_code_hash defaults to its filebase64sha256, so a new build is always deployed) or an S3 object (s3_bucket, s3_key, and s3_object_version or source_code_hash so that a new upload is deployed)."
   type = object({
     filename          = optional(string)
     source_code_hash  = optional(string)
@@ -45,11 +45,68 @@ variable "backend_package" {
     s3_key            = optional(string)
     s3_object_version = optional(string)
   })
-  nullable = false
+  default = null
 
   validation {
-    condition     = var.backend_package.filename != null ? alltrue([for v in [var.backend_package.s3_bucket, var.backend_package.s3_key, var.backend_package.s3_object_version] : v == null]) : var.backend_package.s3_bucket != null && var.backend_package.s3_key != null
+    condition     = var.backend_package == null ? true : var.backend_package.filename != null ? alltrue([for v in [var.backend_package.s3_bucket, var.backend_package.s3_key, var.backend_package.s3_object_version] : v == null]) : var.backend_package.s3_bucket != null && var.backend_package.s3_key != null
     error_message = "Give backend_package either filename (source_code_hash defaults to filebase64sha256 of it) or s3_bucket with s3_key (and optional s3_object_version), not a mix and not neither."
+  }
+}
+
+variable "backend_package_type" {
+  description = "Kind of backend package: \"Zip\" (default; backend_package, run by backend_runtime and backend_handler) or \"Image\" (a container image in ECR, backend_image_uri; localaws cannot run images)."
+  type        = string
+  default     = "Zip"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Zip", "Image"], var.backend_package_type)
+    error_message = "Set backend_package_type to \"Zip\" or \"Image\"."
+  }
+}
+
+variable "backend_runtime" {
+  description = "Lambda runtime of the backend's Zip package: null (default) for provided.al2023, or provided.al2023, provided.al2, python3.10-python3.14, nodejs20.x, nodejs22.x, nodejs24.x, java11, java17, java21, java25, dotnet8, dotnet10, ruby3.3 or ruby3.4; null for an Image package."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backend_runtime == null ? true : contains(["provided.al2023", "provided.al2", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "nodejs20.x", "nodejs22.x", "nodejs24.x", "java11", "java17", "java21", "java25", "dotnet8", "dotnet10", "ruby3.3", "ruby3.4"], var.backend_runtime)
+    error_message = "Set backend_runtime to provided.al2023, provided.al2, python3.10-python3.14, nodejs20.x, nodejs22.x, nodejs24.x, java11, java17, java21, java25, dotnet8, dotnet10, ruby3.3 or ruby3.4, or to null for provided.al2023 (and for an Image package)."
+  }
+}
+
+variable "backend_handler" {
+  description = "Entry point of the backend's Zip package in the runtime's form: null (default) for \"bootstrap\" with provided.*, \"file.function\" for Python, Node.js and Ruby (\"app.handler\", \"src/app.handler\"), \"package.Class::method\" for Java, \"Assembly::Namespace.Class::Method\" for .NET; null for an Image package."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backend_handler == null ? true : can(regex("^[^\\s]{1,128}$", var.backend_handler))
+    error_message = "Set backend_handler to at most 128 characters without spaces, in the runtime's form (bootstrap, file.function, package.Class::method), or to null."
+  }
+}
+
+variable "backend_layers" {
+  description = "ARNs of up to 5 Lambda layer versions for the backend's Zip package (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), unpacked under /opt in order; empty (default) for none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.backend_layers) <= 5 && alltrue([for l in var.backend_layers : can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[a-zA-Z0-9_-]{1,140}:[0-9]+$", l))])
+    error_message = "Set backend_layers to at most 5 layer version ARNs (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
+}
+
+variable "backend_image_uri" {
+  description = "ECR image of the backend when backend_package_type is \"Image\" (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>), built for architectures; null (default) for a Zip package."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backend_image_uri == null ? true : can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[a-zA-Z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$", var.backend_image_uri))
+    error_message = "Set backend_image_uri to an ECR image URI, <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>, or to null."
   }
 }
 

@@ -19,6 +19,21 @@ locals {
   function_arn  = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
+  is_image = var.package_type == "Image"
+
+  # The handler forms each runtime family accepts, as its runtime client resolves them.
+  runtime_family = var.runtime == null ? null : regex("^[a-z]+", var.runtime)
+  handler_forms = {
+    provided = { pattern = "^bootstrap$", example = "\"bootstrap\" (the zip's executable)" }
+    python   = { pattern = "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_][A-Za-z0-9_]*$", example = "file.function, such as \"app.handler\" or \"src/app.handler\"" }
+    nodejs   = { pattern = "^[A-Za-z0-9_@][A-Za-z0-9_./@-]*\\.[A-Za-z_$][A-Za-z0-9_$]*$", example = "file.function, such as \"index.handler\" or \"src/index.handler\"" }
+    ruby     = { pattern = "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_][A-Za-z0-9_:]*$", example = "file.method, such as \"app.handler\"" }
+    java     = { pattern = "^[A-Za-z_$][A-Za-z0-9_$.]*(::[A-Za-z_$][A-Za-z0-9_$]*)?$", example = "package.Class::method, such as \"example.Handler::handleRequest\"" }
+    dotnet   = { pattern = "^[^:\\s]+(::[^:\\s]+::[^:\\s]+)?$", example = "Assembly::Namespace.Class::Method, such as \"Worker::Worker.Function::Handle\"" }
+  }
+  handler_form = local.runtime_family == null ? null : local.handler_forms[local.runtime_family]
+  handler_fits = local.is_image || can(regex(local.handler_form.pattern, var.handler))
+
   on_failure_destination_arn = var.create_on_failure_queue ? module.on_failure_queue[0].arn : var.on_failure_destination_arn
 
   # Lambda sends failure records with the function's role, so the role needs the
@@ -122,8 +137,11 @@ resource "aws_lambda_function" "this" {
   function_name = var.function_name
   description   = var.description
   role          = aws_iam_role.this.arn
-  runtime       = "provided.al2023"
-  handler       = "bootstrap"
+  package_type  = var.package_type
+  runtime       = var.runtime
+  handler       = var.handler
+  layers        = local.is_image ? null : var.layers
+  image_uri     = var.image_uri
   architectures = var.architectures
   memory_size   = var.memory_size
   timeout       = var.timeout
@@ -167,8 +185,18 @@ resource "aws_lambda_function" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.filename != null ? alltrue([for v in [var.s3_bucket, var.s3_key, var.s3_object_version] : v == null]) : var.s3_bucket != null && var.s3_key != null
+      condition     = local.is_image || (var.filename != null ? alltrue([for v in [var.s3_bucket, var.s3_key, var.s3_object_version] : v == null]) : var.s3_bucket != null && var.s3_key != null)
       error_message = "Give exactly one deployment package: filename, or s3_bucket and s3_key (with optional s3_object_version), not a mix."
+    }
+
+    precondition {
+      condition     = local.is_image ? var.image_uri != null && alltrue([for v in [var.filename, var.s3_bucket, var.s3_key, var.s3_object_version, var.runtime, var.handler] : v == null]) && length(var.layers) == 0 : var.image_uri == null && var.runtime != null
+      error_message = local.is_image ? "An Image package needs image_uri and takes its runtime and entry point from the image: set runtime and handler to null, layers to [] and leave filename and s3_* unset." : "A Zip package needs a runtime and no image_uri: set image_uri to null (or package_type = \"Image\")."
+    }
+
+    precondition {
+      condition     = local.handler_fits
+      error_message = local.is_image || var.runtime == null ? "Set handler for the runtime." : "Set handler to the form ${var.runtime} expects: ${try(local.handler_form.example, "")}; it is ${var.handler == null ? "null" : "\"${var.handler}\""}."
     }
 
     precondition {

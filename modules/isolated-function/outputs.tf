@@ -24,6 +24,26 @@ output "tenant_isolation_mode" {
   value       = one(aws_lambda_function.this.tenancy_config[*].tenant_isolation_mode)
 }
 
+output "package_type" {
+  description = "Kind of deployment package: Zip or Image."
+  value       = aws_lambda_function.this.package_type
+}
+
+output "runtime" {
+  description = "Lambda runtime of a Zip package (such as provided.al2023 or python3.12); null for an Image package."
+  value       = aws_lambda_function.this.runtime
+}
+
+output "handler" {
+  description = "Entry point of a Zip package (bootstrap, file.function, ...); null for an Image package."
+  value       = aws_lambda_function.this.handler
+}
+
+output "layers" {
+  description = "Layer version ARNs of the function, in order; empty for none."
+  value       = coalesce(aws_lambda_function.this.layers, [])
+}
+
 ################################################################################
 # Execution role
 ################################################################################

@@ -90,7 +90,7 @@ variable "environment_variables" {
 ################################################################################
 
 variable "filename" {
-  description = "Path of a local zip that holds the bootstrap binary, or null when the package comes from S3 (s3_bucket and s3_key)."
+  description = "Path of a local zip (the bootstrap binary, or the code the runtime's handler names), or null when the package comes from S3 (s3_bucket and s3_key) or is an image."
   type        = string
   default     = null
 }
@@ -117,6 +117,67 @@ variable "s3_object_version" {
   description = "Version of the S3 object, or null for the current version."
   type        = string
   default     = null
+}
+
+################################################################################
+# Runtime
+################################################################################
+
+variable "package_type" {
+  description = "Kind of deployment package: \"Zip\" (default; filename or s3_bucket and s3_key, run by runtime and handler) or \"Image\" (a container image in ECR, image_uri)."
+  type        = string
+  default     = "Zip"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Zip", "Image"], var.package_type)
+    error_message = "Set package_type to \"Zip\" or \"Image\"."
+  }
+}
+
+variable "runtime" {
+  description = "Lambda runtime of a Zip package: provided.al2023 (default), provided.al2, python3.10-python3.14, nodejs20.x, nodejs22.x, nodejs24.x, java11, java17, java21, java25, dotnet8, dotnet10, ruby3.3 or ruby3.4; null for an Image package."
+  type        = string
+  default     = "provided.al2023"
+
+  validation {
+    condition     = var.runtime == null ? true : contains(["provided.al2023", "provided.al2", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "nodejs20.x", "nodejs22.x", "nodejs24.x", "java11", "java17", "java21", "java25", "dotnet8", "dotnet10", "ruby3.3", "ruby3.4"], var.runtime)
+    error_message = "Set runtime to provided.al2023, provided.al2, python3.10-python3.14, nodejs20.x, nodejs22.x, nodejs24.x, java11, java17, java21, java25, dotnet8, dotnet10, ruby3.3 or ruby3.4 (or null for an Image package)."
+  }
+}
+
+variable "handler" {
+  description = "Entry point of a Zip package, in the runtime's form: \"bootstrap\" (default) for provided.*, \"file.function\" for Python, Node.js and Ruby (\"app.handler\", \"src/app.handler\"), \"package.Class::method\" for Java, \"Assembly::Namespace.Class::Method\" for .NET; null for an Image package."
+  type        = string
+  default     = "bootstrap"
+
+  validation {
+    condition     = var.handler == null ? true : can(regex("^[^\\s]{1,128}$", var.handler))
+    error_message = "Set handler to at most 128 characters without spaces, in the runtime's form (bootstrap, file.function, package.Class::method), or null for an Image package."
+  }
+}
+
+variable "layers" {
+  description = "ARNs of up to 5 Lambda layer versions (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) unpacked under /opt, in order; empty (default) for none. Zip packages only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.layers) <= 5 && alltrue([for l in var.layers : can(regex("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[a-zA-Z0-9_-]{1,140}:[0-9]+$", l))])
+    error_message = "Set layers to at most 5 layer version ARNs (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
+}
+
+variable "image_uri" {
+  description = "URI of the container image in ECR (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>) when package_type is \"Image\"; null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.image_uri == null ? true : can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[a-zA-Z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$", var.image_uri))
+    error_message = "Set image_uri to an ECR image URI, <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>, or to null."
+  }
 }
 
 ################################################################################

@@ -141,3 +141,73 @@ run "alias_arn_for_the_destination_key_is_refused" {
 
   expect_failures = [var.on_failure_destination_kms_key_arn]
 }
+
+################################################################################
+# Runtime and package type
+################################################################################
+
+run "python_runtime_with_a_file_function_handler_plans" {
+  command = plan
+
+  variables {
+    runtime = "python3.13"
+    handler = "app.handler"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "python3.13" && aws_lambda_function.this.handler == "app.handler"
+    error_message = "The function must get the runtime and handler it was given."
+  }
+}
+
+run "node_handler_naming_no_function_is_refused" {
+  command = plan
+
+  variables {
+    runtime = "nodejs22.x"
+    handler = "index"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_with_a_zip_file_is_refused" {
+  command = plan
+
+  variables {
+    package_type = "Image"
+    image_uri    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+    runtime      = null
+    handler      = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_plans_with_image_uri_alone" {
+  command = plan
+
+  variables {
+    package_type     = "Image"
+    image_uri        = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+    runtime          = null
+    handler          = null
+    filename         = null
+    source_code_hash = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.package_type == "Image" && aws_lambda_function.this.image_uri == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+    error_message = "An Image function must carry its image URI."
+  }
+}
+
+run "unknown_package_type_is_refused" {
+  command = plan
+
+  variables {
+    package_type = "Container"
+  }
+
+  expect_failures = [var.package_type]
+}
