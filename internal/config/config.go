@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
 )
@@ -27,6 +28,10 @@ const (
 	EnvInvocationMode     = "ROUTER_INVOCATION_MODE"
 	EnvMaxParallel        = "ROUTER_MAX_PARALLEL"
 	EnvTenantIDCase       = "ROUTER_TENANT_ID_CASE"
+	EnvRegistryTable      = "ROUTER_REGISTRY_TABLE"
+	EnvHeldQueueURL       = "ROUTER_HELD_QUEUE_URL"
+	EnvRegistryCacheTTL   = "ROUTER_REGISTRY_CACHE_TTL_SECONDS"
+	EnvRegistryStale      = "ROUTER_REGISTRY_STALE_SECONDS"
 )
 
 // Mode is how the router invokes the backend.
@@ -51,7 +56,21 @@ const (
 const (
 	DefaultMaxParallel = 10
 	MaxMaxParallel     = 100
+	// The registry cache: how long a status is trusted, and how long past that it is served while the registry
+	// fails (docs/architecture.md, "Tenant registry").
+	DefaultRegistryCacheTTL = 60 * time.Second
+	MaxRegistryCacheTTL     = time.Hour
+	DefaultRegistryStale    = 5 * time.Minute
+	MaxRegistryStale        = 24 * time.Hour
 )
+
+// Registry is the tenant registry's part of the configuration. Table is empty when no registry is configured.
+type Registry struct {
+	Table        string        // DynamoDB table name
+	HeldQueueURL string        // where messages of suspended tenants go
+	CacheTTL     time.Duration // how long a status is trusted
+	StaleFor     time.Duration // how long past CacheTTL a status is served while the registry fails; 0 never
+}
 
 // Source is one entry of ROUTER_SOURCES.
 type Source struct {
@@ -71,6 +90,7 @@ type Config struct {
 	TenantIDCase       tenant.Case
 	Mode               Mode
 	MaxParallel        int
+	Registry           Registry
 }
 
 // Checker returns the tenant checker the configuration describes.
@@ -111,8 +131,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.QuarantineQueueURL = strings.TrimSpace(getenv(EnvQuarantineQueueURL))
 	if c.QuarantineQueueURL == "" {
 		bad(EnvQuarantineQueueURL, "not set; set it to the URL of the quarantine queue")
-	} else if u, err := url.Parse(c.QuarantineQueueURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") ||
-		u.Host == "" || strings.Trim(u.Path, "/") == "" {
+	} else if !isQueueURL(c.QuarantineQueueURL) {
 		bad(EnvQuarantineQueueURL, "%q is not an SQS queue URL; set it to the queue's URL, "+
 			"https://sqs.<region>.amazonaws.com/<account>/<name>", c.QuarantineQueueURL)
 	}
@@ -167,6 +186,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		c.MaxParallel = n
 	}
 
+	c.Registry = parseRegistry(getenv, bad)
+
 	// The known tenants must themselves be routable, or the list would silently allow nothing for them.
 	if c.TenantPattern != nil && len(errs) == 0 {
 		if _, err := c.Checker(); err != nil {
@@ -178,6 +199,56 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// tableName is DynamoDB's rule for table names.
+var tableName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+
+func parseRegistry(getenv func(string) string, bad func(env, format string, args ...any)) Registry {
+	reg := Registry{
+		Table:        strings.TrimSpace(getenv(EnvRegistryTable)),
+		HeldQueueURL: strings.TrimSpace(getenv(EnvHeldQueueURL)),
+	}
+	seconds := func(env string, def, limit time.Duration, zeroOK bool) time.Duration {
+		raw := strings.TrimSpace(getenv(env))
+		if raw == "" {
+			return def
+		}
+		lowest := 1
+		if zeroOK {
+			lowest = 0
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < lowest || time.Duration(n)*time.Second > limit {
+			bad(env, "%q is not a whole number of seconds from %d to %d; set it there or unset it for %d",
+				raw, lowest, int(limit.Seconds()), int(def.Seconds()))
+			return def
+		}
+		return time.Duration(n) * time.Second
+	}
+	reg.CacheTTL = seconds(EnvRegistryCacheTTL, DefaultRegistryCacheTTL, MaxRegistryCacheTTL, false)
+	reg.StaleFor = seconds(EnvRegistryStale, DefaultRegistryStale, MaxRegistryStale, true)
+	switch {
+	case reg.Table == "" && reg.HeldQueueURL != "":
+		bad(EnvHeldQueueURL, "set without %s; set both (a registry) or neither", EnvRegistryTable)
+	case reg.Table == "":
+	case !tableName.MatchString(reg.Table):
+		bad(EnvRegistryTable, "%q is not a DynamoDB table name (3-255 letters, digits, '_', '-', '.'); set it "+
+			"to the name of the tenant registry table", reg.Table)
+	case reg.HeldQueueURL == "":
+		bad(EnvHeldQueueURL, "not set; with %s set, messages of suspended tenants need the held queue's URL",
+			EnvRegistryTable)
+	case !isQueueURL(reg.HeldQueueURL):
+		bad(EnvHeldQueueURL, "%q is not an SQS queue URL; set it to the held queue's URL, "+
+			"https://sqs.<region>.amazonaws.com/<account>/<name>", reg.HeldQueueURL)
+	}
+	return reg
+}
+
+// isQueueURL reports whether s looks like an SQS queue URL.
+func isQueueURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && strings.Trim(u.Path, "/") != ""
 }
 
 func parseSources(raw string) ([]Source, error) {

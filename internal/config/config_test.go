@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,6 +72,31 @@ func TestFromEnvOptionalValues(t *testing.T) {
 	ch, err := c.Checker()
 	require.NoError(t, err)
 	assert.Nil(t, ch.Check("t-2"))
+}
+
+func TestFromEnvRegistry(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want Registry
+	}{
+		{name: "no table is no registry", want: Registry{CacheTTL: DefaultRegistryCacheTTL, StaleFor: DefaultRegistryStale}},
+		{name: "a table and a held queue take the default cache times",
+			env: map[string]string{EnvRegistryTable: "orders-tenants", EnvHeldQueueURL: queueURL},
+			want: Registry{Table: "orders-tenants", HeldQueueURL: queueURL, CacheTTL: 60 * time.Second,
+				StaleFor: 5 * time.Minute}},
+		{name: "cache times are read in seconds, and a stale window of zero is allowed",
+			env: map[string]string{EnvRegistryTable: "orders-tenants", EnvHeldQueueURL: queueURL,
+				EnvRegistryCacheTTL: "2", EnvRegistryStale: "0"},
+			want: Registry{Table: "orders-tenants", HeldQueueURL: queueURL, CacheTTL: 2 * time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := FromEnv(env(tt.env))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Registry)
+		})
+	}
 }
 
 func TestFromEnvEmptyKnownTenantsAllowsAll(t *testing.T) {
@@ -181,6 +207,26 @@ func TestFromEnvErrors(t *testing.T) {
 		{name: "fractional parallelism",
 			env:  map[string]string{EnvMaxParallel: "2.5"},
 			want: []string{"ROUTER_MAX_PARALLEL:"}},
+		{name: "held queue without a registry table",
+			env:  map[string]string{EnvHeldQueueURL: queueURL},
+			want: []string{"ROUTER_HELD_QUEUE_URL: set without ROUTER_REGISTRY_TABLE; set both"}},
+		{name: "registry table without a held queue",
+			env:  map[string]string{EnvRegistryTable: "orders-tenants"},
+			want: []string{"ROUTER_HELD_QUEUE_URL: not set; with ROUTER_REGISTRY_TABLE set"}},
+		{name: "registry table given as an arn is refused",
+			env: map[string]string{EnvRegistryTable: "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+				EnvHeldQueueURL: queueURL},
+			want: []string{"ROUTER_REGISTRY_TABLE:", "is not a DynamoDB table name"}},
+		{name: "held queue given as an arn is refused",
+			env: map[string]string{EnvRegistryTable: "orders-tenants",
+				EnvHeldQueueURL: "arn:aws:sqs:us-east-1:123456789012:held"},
+			want: []string{"ROUTER_HELD_QUEUE_URL:", "is not an SQS queue URL"}},
+		{name: "a cache ttl of zero is refused",
+			env:  map[string]string{EnvRegistryCacheTTL: "0"},
+			want: []string{`ROUTER_REGISTRY_CACHE_TTL_SECONDS: "0" is not a whole number of seconds from 1 to 3600`}},
+		{name: "a stale window over a day is refused",
+			env:  map[string]string{EnvRegistryStale: "86401"},
+			want: []string{`ROUTER_REGISTRY_STALE_SECONDS: "86401" is not a whole number of seconds from 0 to 86400`}},
 		{name: "every problem is reported at once",
 			env:  map[string]string{EnvBackendFunction: "", EnvQuarantineQueueURL: "", EnvMaxParallel: "x"},
 			want: []string{"ROUTER_BACKEND_FUNCTION", "ROUTER_QUARANTINE_QUEUE_URL", "ROUTER_MAX_PARALLEL"}},

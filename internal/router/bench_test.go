@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -56,7 +57,8 @@ func (n *nopInvoker) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...func
 
 // benchRouter is a router as production builds it (JSON logs at info level, the default pattern, a known-tenant
 // list), with an invoker that does no I/O.
-func benchRouter(b *testing.B, mode config.Mode) (*Router, *nopInvoker) {
+// benchRouter builds the benchmarks' router; with reg it reads the tenant registry through reg.
+func benchRouter(b *testing.B, mode config.Mode, reg Resolver) (*Router, *nopInvoker) {
 	b.Helper()
 	cfg := config.Config{
 		BackendFunction:    backendARN,
@@ -84,9 +86,14 @@ func benchRouter(b *testing.B, mode config.Mode) (*Router, *nopInvoker) {
 			}},
 		},
 	}
+	var opts []Option
+	if reg != nil {
+		cfg.Registry = config.Registry{Table: registryTable, HeldQueueURL: heldQ, CacheTTL: time.Minute}
+		opts = append(opts, WithRegistry(reg))
+	}
 	inv := &nopInvoker{}
 	logger := slog.New(isolation.NewLogHandler(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	r, err := New(cfg, inv, &fakeSender{}, logger)
+	r, err := New(cfg, inv, &fakeSender{}, logger, opts...)
 	require.NoError(b, err)
 	return r, inv
 }
@@ -127,7 +134,7 @@ func BenchmarkRouteRecord(b *testing.B) {
 	for _, mode := range []config.Mode{config.ModeSync, config.ModeAsync} {
 		for _, tt := range benchRecords {
 			b.Run(fmt.Sprintf("%s/%s", tt.name, mode), func(b *testing.B) {
-				r, inv := benchRouter(b, mode)
+				r, inv := benchRouter(b, mode, nil)
 				rec := benchRecord("m-1", tt.sourceARN, tt.body)
 				ctx := benchCtx(b)
 				b.ReportAllocs()
@@ -142,7 +149,7 @@ func BenchmarkRouteRecord(b *testing.B) {
 			})
 		}
 		b.Run(fmt.Sprintf("eventbridge_direct/%s", mode), func(b *testing.B) {
-			r, inv := benchRouter(b, mode)
+			r, inv := benchRouter(b, mode, nil)
 			raw := json.RawMessage(benchEvent)
 			ctx := benchCtx(b)
 			b.ReportAllocs()
@@ -163,7 +170,7 @@ func BenchmarkRouteRecord(b *testing.B) {
 func BenchmarkHandleSQSBatch(b *testing.B) {
 	for _, tt := range benchRecords {
 		b.Run(tt.name, func(b *testing.B) {
-			r, _ := benchRouter(b, config.ModeSync)
+			r, _ := benchRouter(b, config.ModeSync, nil)
 			batch := events.SQSEvent{}
 			for i := range 10 {
 				batch.Records = append(batch.Records, benchRecord(fmt.Sprintf("m-%d", i), tt.sourceARN, tt.body))

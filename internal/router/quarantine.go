@@ -77,13 +77,21 @@ func (r *Router) reject(ctx context.Context, it item, rej *tenant.Rejection) (ou
 	return outcomeQuarantined, nil
 }
 
-// quarantineMessage builds the quarantine message, which always fits MaxSQSMessage. The original body and its
-// attributes get what the reason attributes leave; when they do not fit whole, the truncation attributes say so, the
-// body is kept first (cut at a character boundary when it alone is too big), then whole attributes in name order.
-// Characters SQS refuses in the body are escaped first, and said so too.
+// quarantineMessage builds the quarantine message.
 func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMessageInput {
+	return r.message(r.quarantineURL, r.fifoQuarantine, it, rej, nil)
+}
+
+// attr is a String message attribute; one with an empty value is left out.
+type attr struct{ name, value string }
+
+// message builds a quarantine or held message for queueURL, which always fits MaxSQSMessage. The original body and
+// its attributes get what the reason attributes and extra leave; when they do not fit whole, the truncation
+// attributes say so, the body is kept first (cut at a character boundary when it alone is too big), then whole
+// attributes in name order. Characters SQS refuses in the body are escaped first, and said so too.
+func (r *Router) message(queueURL string, fifo bool, it item, rej *tenant.Rejection, extra []attr) *sqs.SendMessageInput {
 	in := &sqs.SendMessageInput{
-		QueueUrl:          aws.String(r.quarantineURL),
+		QueueUrl:          aws.String(queueURL),
 		MessageAttributes: map[string]sqstypes.MessageAttributeValue{},
 	}
 	put := func(k, v string) {
@@ -95,6 +103,9 @@ func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMess
 	put(AttrSource, it.src.name)
 	put(AttrDetail, cut(rej.Detail, maxDetail))
 	put(AttrOriginalMessageID, it.messageID)
+	for _, a := range extra {
+		put(a.name, a.value)
+	}
 
 	describe := func() {
 		sum := sha256.Sum256([]byte(it.body))
@@ -120,7 +131,7 @@ func (r *Router) quarantineMessage(it item, rej *tenant.Rejection) *sqs.SendMess
 	in.MessageBody = aws.String(body)
 	put(AttrOriginalAttributes, attrs)
 
-	if r.fifoQuarantine {
+	if fifo {
 		// A FIFO quarantine queue needs a group; the dedup ID makes a redelivered reject idempotent.
 		group := it.groupID
 		if group == "" {

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/config"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/registry"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/isolation"
 )
@@ -61,6 +62,13 @@ type Router struct {
 	deadlineMargin time.Duration
 	byQueue        map[string]*source
 	direct         *source // the source for EventBridge events that invoke the router directly
+
+	// The tenant registry, when ROUTER_REGISTRY_TABLE is set; known holds known_tenants, which then only admits
+	// tenants the registry has no item for.
+	registry      Resolver
+	registryTable string
+	heldURL       string
+	known         map[string]struct{}
 }
 
 type source struct {
@@ -84,6 +92,10 @@ func New(cfg config.Config, inv Invoker, snd Sender, logger *slog.Logger, opts .
 		logger = slog.Default()
 	}
 	checker, err := cfg.Checker()
+	if cfg.Registry.Table != "" {
+		// The registry decides; known_tenants is consulted after it, for tenants it has no item for.
+		checker, err = tenant.NewChecker(cfg.TenantPattern, nil, cfg.TenantIDCase)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
@@ -98,6 +110,14 @@ func New(cfg config.Config, inv Invoker, snd Sender, logger *slog.Logger, opts .
 		maxParallel:    max(cfg.MaxParallel, 1),
 		deadlineMargin: DefaultDeadlineMargin,
 		byQueue:        map[string]*source{},
+		registryTable:  cfg.Registry.Table,
+		heldURL:        cfg.Registry.HeldQueueURL,
+	}
+	if cfg.Registry.Table != "" && len(cfg.KnownTenants) > 0 {
+		r.known = make(map[string]struct{}, len(cfg.KnownTenants))
+		for _, k := range cfg.KnownTenants {
+			r.known[k] = struct{}{}
+		}
 	}
 	r.maxPayload = MaxAsyncPayload
 	if r.mode == config.ModeSync {
@@ -126,6 +146,10 @@ func New(cfg config.Config, inv Invoker, snd Sender, logger *slog.Logger, opts .
 	}
 	for _, o := range opts {
 		o(r)
+	}
+	if (r.registryTable == "") != (r.registry == nil) {
+		return nil, errors.New("router: a registry table needs a registry client (WithRegistry), and a registry " +
+			"client needs ROUTER_REGISTRY_TABLE")
 	}
 	return r, nil
 }
@@ -161,6 +185,8 @@ const (
 	outcomeRouted                     // the backend accepted it
 	outcomeQuarantined                // sent to the quarantine queue, then acknowledged
 	outcomeSkipped                    // not tried because an earlier message of its FIFO group failed
+	outcomeHeld                       // its tenant is suspended: sent to the held queue, then acknowledged
+	outcomes_                         // the number of outcomes
 )
 
 // item is one message, whatever its transport.
@@ -187,6 +213,12 @@ func (r *Router) handleRecords(ctx context.Context, records []events.SQSMessage)
 	ctx, cancel := r.workContext(ctx)
 	defer cancel()
 
+	jobs := make([]job, len(records))
+	for i := range records {
+		jobs[i] = r.prepare(ctx, &records[i])
+	}
+	lk := r.lookup(ctx, jobs)
+
 	outcomes := make([]outcome, len(records)) // each index is written by exactly one goroutine
 	units := partition(records)
 	work := make(chan []int)
@@ -196,7 +228,7 @@ func (r *Router) handleRecords(ctx context.Context, records []events.SQSMessage)
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for unit := range work {
-				r.runUnit(ctx, records, unit, outcomes)
+				r.runUnit(ctx, records, jobs, lk, unit, outcomes)
 			}
 		}()
 	}
@@ -208,7 +240,7 @@ func (r *Router) handleRecords(ctx context.Context, records []events.SQSMessage)
 		<-done
 	}
 
-	var counts [4]int
+	var counts [outcomes_]int
 	for i, o := range outcomes {
 		counts[o]++
 		if o == outcomeFailed || o == outcomeSkipped {
@@ -220,6 +252,7 @@ func (r *Router) handleRecords(ctx context.Context, records []events.SQSMessage)
 		slog.Int("records", len(records)),
 		slog.Int("routed", counts[outcomeRouted]),
 		slog.Int("quarantined", counts[outcomeQuarantined]),
+		slog.Int("held", counts[outcomeHeld]),
 		slog.Int("failed", counts[outcomeFailed]),
 		slog.Int("skipped", counts[outcomeSkipped]))
 	return resp
@@ -248,9 +281,10 @@ func partition(records []events.SQSMessage) [][]int {
 	return units
 }
 
-func (r *Router) runUnit(ctx context.Context, records []events.SQSMessage, unit []int, outcomes []outcome) {
+func (r *Router) runUnit(ctx context.Context, records []events.SQSMessage, jobs []job, lookups lookups, unit []int,
+	outcomes []outcome) {
 	for n, idx := range unit {
-		o := r.routeRecord(ctx, &records[idx])
+		o := r.finish(ctx, &jobs[idx], lookups)
 		outcomes[idx] = o
 		if o != outcomeFailed {
 			continue
@@ -271,13 +305,21 @@ func (r *Router) runUnit(ctx context.Context, records []events.SQSMessage, unit 
 	}
 }
 
-func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o outcome) {
+// job is one message between its two phases: prepare reads and checks its tenant without I/O, for the whole batch,
+// so that the registry is asked once per batch; finish then acts on it.
+type job struct {
+	it       item
+	tenantID string            // validated, when rej and err are nil
+	rej      *tenant.Rejection // a permanent problem: quarantine
+	err      error             // a failure: retry
+	reason   string            // of err, for the log
+}
+
+// prepare reads a record's source and tenant. It does no I/O.
+func (r *Router) prepare(ctx context.Context, rec *events.SQSMessage) (j job) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.log.LogAttrs(ctx, slog.LevelError, "message failed", requestAttr(ctx),
-				slog.String("messageId", rec.MessageId), slog.String("reason", "panic"),
-				slog.String("error", fmt.Sprint(p)))
-			o = outcomeFailed
+			j.err, j.reason = fmt.Errorf("panic: %v", p), "panic"
 		}
 	}()
 	src, ok := r.byQueue[rec.EventSourceARN]
@@ -286,9 +328,9 @@ func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o out
 			slog.String("messageId", rec.MessageId), slog.String("reason", "unknown_source"),
 			slog.String("eventSourceARN", rec.EventSourceARN),
 			slog.String("fix", "add a source with this queue_arn to ROUTER_SOURCES"))
-		return outcomeFailed
+		return job{err: errors.New("unknown source"), reason: "unknown_source"}
 	}
-	it := item{
+	j.it = item{
 		src:       src,
 		messageID: rec.MessageId,
 		groupID:   rec.Attributes["MessageGroupId"],
@@ -300,15 +342,62 @@ func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) (o out
 	if src.kind == config.KindEventBridge {
 		id, rej := eventID(rec.Body)
 		if rej != nil {
-			o, _ = r.reject(ctx, it, rej)
-			return o
+			j.rej = rej
+			return j
 		}
 		if id != "" {
-			it.messageID = id
+			j.it.messageID = id
 		}
 	}
-	o, _ = r.route(ctx, it)
+	r.extract(&j)
+	return j
+}
+
+// extract reads and checks the job's tenant.
+func (r *Router) extract(j *job) {
+	id, err := j.it.src.ext.Extract(tenant.Input{Attributes: j.it.attrs, GroupID: j.it.groupID, Body: j.it.body})
+	if err == nil {
+		j.tenantID = id
+		return
+	}
+	if rej, ok := tenant.AsRejection(err); ok {
+		j.rej = rej
+		return
+	}
+	j.err, j.reason = err, "extract_error"
+}
+
+// finish takes a prepared job to its end: routed, held, quarantined, or failed.
+func (r *Router) finish(ctx context.Context, j *job, lk lookups) (o outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.LogAttrs(ctx, slog.LevelError, "message failed", requestAttr(ctx),
+				slog.String("messageId", j.it.messageID), slog.String("reason", "panic"),
+				slog.String("error", fmt.Sprint(p)))
+			o = outcomeFailed
+		}
+	}()
+	o, _ = r.settle(ctx, j, lk)
 	return o
+}
+
+// settle is finish with the error that says why a message failed.
+func (r *Router) settle(ctx context.Context, j *job, lk lookups) (outcome, error) {
+	switch {
+	case j.it.src == nil:
+		return outcomeFailed, j.err // logged by prepare
+	case j.rej != nil:
+		return r.reject(ctx, j.it, j.rej)
+	case j.err != nil:
+		return r.fail(ctx, j.it, "", j.reason, slog.LevelError, j.err)
+	}
+	return r.deliver(ctx, j.it, j.tenantID, lk)
+}
+
+// routeRecord is one record on its own: prepare, look up, finish.
+func (r *Router) routeRecord(ctx context.Context, rec *events.SQSMessage) outcome {
+	jobs := []job{r.prepare(ctx, rec)}
+	return r.finish(ctx, &jobs[0], r.lookup(ctx, jobs))
 }
 
 // eventIDPointer finds an EventBridge event's id with the same allocation-free scanner as the tenant rules.
@@ -326,19 +415,17 @@ func (r *Router) HandleEvent(ctx context.Context, raw []byte) error {
 	ctx, cancel := r.workContext(ctx)
 	defer cancel()
 
-	it := item{src: r.direct, body: string(raw)}
-	id, rej := eventID(it.body)
+	jobs := []job{{it: item{src: r.direct, body: string(raw)}}}
+	j := &jobs[0]
+	id, rej := eventID(j.it.body)
 	if rej != nil {
-		if _, qerr := r.reject(ctx, it, rej); qerr != nil {
-			return qerr
-		}
-		return nil
+		j.rej = rej
+	} else {
+		j.it.messageID = id
+		r.extract(j)
 	}
-	it.messageID = id
-	if _, err := r.route(ctx, it); err != nil {
-		return err
-	}
-	return nil
+	_, err := r.settle(ctx, j, r.lookup(ctx, jobs))
+	return err
 }
 
 // MaxEventIDLength bounds an EventBridge event's id. EventBridge issues 36-character UUIDs; anyone who may send to a
@@ -376,15 +463,23 @@ func eventID(doc string) (string, *tenant.Rejection) {
 	return id, nil
 }
 
-// route takes one message to its end: routed, quarantined, or failed (with the error that says why).
-func (r *Router) route(ctx context.Context, it item) (outcome, error) {
-	tenantID, err := it.src.ext.Extract(tenant.Input{Attributes: it.attrs, GroupID: it.groupID, Body: it.body})
-	if err != nil {
-		rej, ok := tenant.AsRejection(err)
-		if !ok {
-			return r.fail(ctx, it, "", "extract_error", slog.LevelError, err)
+// deliver invokes the backend for a message whose tenant is valid, once the registry (when there is one) allows it.
+func (r *Router) deliver(ctx context.Context, it item, tenantID string, lk lookups) (outcome, error) {
+	if r.registry != nil {
+		res := lk[tenantID]
+		switch {
+		case res.Err != nil:
+			// An outage is never a verdict on the tenant: the message is retried.
+			return r.fail(ctx, it, tenantID, "registry_error", slog.LevelWarn, res.Err)
+		case res.Status == registry.Suspended:
+			return r.hold(ctx, it, tenantID)
+		case res.Status == registry.Offboarded:
+			return r.reject(ctx, it, tenant.Reject(tenant.ReasonOffboarded,
+				"tenant ID %q is OFFBOARDED in the tenant registry", tenantID))
+		case res.Status == registry.Unknown && !r.isKnown(tenantID):
+			return r.reject(ctx, it, tenant.Reject(tenant.ReasonUnknown,
+				"tenant ID %q is not in the tenant registry%s", tenantID, r.knownHint()))
 		}
-		return r.reject(ctx, it, rej)
 	}
 
 	payload, err := r.envelope(tenantID, it)

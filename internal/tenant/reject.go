@@ -18,6 +18,10 @@ const (
 	ReasonMismatch  Reason = "tenant_mismatch" // two rules found different IDs: a spoof
 	ReasonMalformed Reason = "malformed"       // the body is not well-formed, unambiguous JSON, or a pointer finds no string
 	ReasonTooLarge  Reason = "too_large"       // the body or the payload is over a size bound
+	// From the tenant registry: an offboarded tenant is quarantined; a suspended one is held, not quarantined, and
+	// replayed when it is resumed.
+	ReasonOffboarded Reason = "tenant_offboarded"
+	ReasonSuspended  Reason = "tenant_suspended"
 )
 
 // Rejection is the error returned for a message that must not be routed. Detail is meant for operators: it names the

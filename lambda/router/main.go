@@ -9,10 +9,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/config"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/registry"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/router"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/isolation"
 )
@@ -30,7 +32,12 @@ func main() {
 	if err != nil {
 		fatal(logger, "loading AWS configuration", err)
 	}
-	r, err := router.New(cfg, lambdasvc.NewFromConfig(awsCfg), sqs.NewFromConfig(awsCfg), logger)
+	var opts []router.Option
+	if cfg.Registry.Table != "" {
+		opts = append(opts, router.WithRegistry(registry.New(dynamodb.NewFromConfig(awsCfg), cfg.Registry.Table,
+			registry.Options{TTL: cfg.Registry.CacheTTL, StaleFor: cfg.Registry.StaleFor})))
+	}
+	r, err := router.New(cfg, lambdasvc.NewFromConfig(awsCfg), sqs.NewFromConfig(awsCfg), logger, opts...)
 	if err != nil {
 		fatal(logger, "building the router", err)
 	}
@@ -38,7 +45,8 @@ func main() {
 		slog.String("backend", cfg.BackendFunction),
 		slog.String("mode", string(cfg.Mode)),
 		slog.Int("maxParallel", cfg.MaxParallel),
-		slog.Int("sources", len(cfg.Sources)))
+		slog.Int("sources", len(cfg.Sources)),
+		slog.String("registryTable", cfg.Registry.Table))
 	lambda.Start(r.Handle)
 }
 
