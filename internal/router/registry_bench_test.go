@@ -50,14 +50,7 @@ func BenchmarkRouteRecordRegistryHit(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			cache, reg := warmRegistry(b, 0)
 			r, _ := benchRouter(b, config.ModeAsync, cache)
-			rec := benchRecord("m-1", tt.sourceARN, tt.body)
-			ctx := benchCtx(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if o := r.routeRecord(ctx, &rec); o != outcomeRouted {
-					b.Fatalf("outcome %d, want routed", o)
-				}
-			}
+			loopRoute(b, r, benchRecord("m-1", tt.sourceARN, tt.body))
 			if n := reg.calls.Load(); n != 0 {
 				b.Fatalf("%d registry calls on a warm cache, want 0", n)
 			}
