@@ -183,15 +183,15 @@ func setIn(cur attr.Value, path Path, v attr.Value) (attr.Value, error) {
 	return cur, nil
 }
 
-// removeIn returns cur without the element at path; removing what is not there is a
-// no-op.
+// removeIn returns cur without the element at path. Removing a missing element is a
+// no-op; removing below one is an error.
 func removeIn(cur attr.Value, path Path) (attr.Value, error) {
 	step := path[0]
 	switch {
 	case step.IsIndex && cur.Type() == attr.TypeL:
 		l := cur.L()
 		if step.Index >= len(l) {
-			return cur, nil
+			return cur, missingParent(path)
 		}
 		if len(path) == 1 {
 			return attr.L(slices.Delete(slices.Clone(l), step.Index, step.Index+1)...), nil
@@ -212,10 +212,21 @@ func removeIn(cur attr.Value, path Path) (attr.Value, error) {
 				return cur, err
 			}
 			m[step.Name] = e
+		default:
+			return cur, missingParent(path)
 		}
 		return cur, nil
 	}
 	return cur, attr.Errorf(msgInvalidPath)
+}
+
+// missingParent is the error for removing below an element that is not there;
+// removing a missing last element is a no-op.
+func missingParent(path Path) error {
+	if len(path) > 1 {
+		return attr.Errorf(msgInvalidPath)
+	}
+	return nil
 }
 
 // addIn applies one ADD: it creates a missing number or set, adds to a number, and
