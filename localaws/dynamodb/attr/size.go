@@ -3,8 +3,12 @@ package attr
 // MaxItemSize is DynamoDB's item size limit, 400 KB.
 const MaxItemSize = 400 * 1024
 
-// msgItemTooLarge is AWS's message for a write whose item exceeds MaxItemSize.
-const msgItemTooLarge = "Item size has exceeded the maximum allowed size"
+// AWS's messages for a write whose item exceeds MaxItemSize: PutItem and the like, and
+// UpdateItem, which words it differently.
+const (
+	msgItemTooLarge   = "Item size has exceeded the maximum allowed size"
+	msgUpdateTooLarge = "Item size to update has exceeded the maximum allowed size"
+)
 
 // Size is the item's size by AWS's documented rules ("DynamoDB item sizes and
 // formats"): the UTF-8 length of each name plus the size of its value.
@@ -60,10 +64,18 @@ func numberSize(text string) int {
 	return (n.Digits()+1)/2 + 1
 }
 
-// CheckSize rejects an item larger than MaxItemSize with AWS's message.
+// CheckSize rejects an item to write that is larger than MaxItemSize.
 func CheckSize(it Item) error {
 	if Size(it) > MaxItemSize {
 		return Errorf(msgItemTooLarge)
+	}
+	return nil
+}
+
+// CheckUpdatedSize rejects an item that an update made larger than MaxItemSize.
+func CheckUpdatedSize(it Item) error {
+	if Size(it) > MaxItemSize {
+		return Errorf(msgUpdateTooLarge)
 	}
 	return nil
 }

@@ -104,7 +104,7 @@ func FuzzParseKeyCondition(f *testing.F) {
 	for _, s := range []string{"a = :s", "a = :s AND b BETWEEN :n AND :n", "begins_with(b, :s) AND a = :s", "a = :s OR b = :n", "b = :n"} {
 		f.Add(s)
 	}
-	schema := expr.KeySchema{Partition: expr.KeyAttribute{Name: "a", Type: attr.TypeS}, Sort: expr.KeyAttribute{Name: "b", Type: attr.TypeN}}
+	schema := attr.KeySchema{Partition: attr.KeyAttribute{Name: "a", Type: attr.TypeS}, Sort: attr.KeyAttribute{Name: "b", Type: attr.TypeN}}
 	f.Fuzz(func(t *testing.T, src string) {
 		kc, err := expr.ParseKeyCondition(src, fuzzPlaceholders(t), schema)
 		if !mustBeValidation(t, src, err) {

@@ -6,18 +6,6 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/attr"
 )
 
-// KeyAttribute is a key attribute of a table or index, with its declared type (S, N or B).
-type KeyAttribute struct {
-	Name string
-	Type attr.Type
-}
-
-// KeySchema is the key of the table or index a Query reads. Sort.Name is empty for a
-// partition-key-only schema.
-type KeySchema struct {
-	Partition, Sort KeyAttribute
-}
-
 // KeyCondition is a parsed key condition expression: the partition key value and an
 // optional sort key condition.
 type KeyCondition struct {
@@ -79,7 +67,7 @@ type keyTerm struct {
 // ParseKeyCondition parses a Query's KeyConditionExpression against the key schema of
 // the table or index: partition key = value, optionally AND one sort key condition
 // (=, <, <=, >, >=, BETWEEN or begins_with).
-func ParseKeyCondition(text string, ph *Placeholders, schema KeySchema) (*KeyCondition, error) {
+func ParseKeyCondition(text string, ph *Placeholders, schema attr.KeySchema) (*KeyCondition, error) {
 	p, err := newParser(KeyConditionExpression, text, ph, conditionKeywords...)
 	if err != nil {
 		return nil, err

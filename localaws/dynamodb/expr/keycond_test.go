@@ -10,15 +10,15 @@ import (
 // replies is the developer guide's Reply table: partition key Id (S), sort key
 // ReplyDateTime (S); threads is the Thread table keyed by ForumName (S), Subject (S).
 var (
-	replies = expr.KeySchema{Partition: expr.KeyAttribute{Name: "Id", Type: attr.TypeS}, Sort: expr.KeyAttribute{Name: "ReplyDateTime", Type: attr.TypeS}}
-	numbers = expr.KeySchema{Partition: expr.KeyAttribute{Name: "pk", Type: attr.TypeS}, Sort: expr.KeyAttribute{Name: "n", Type: attr.TypeN}}
-	hashed  = expr.KeySchema{Partition: expr.KeyAttribute{Name: "pk", Type: attr.TypeS}}
+	replies = attr.KeySchema{Partition: attr.KeyAttribute{Name: "Id", Type: attr.TypeS}, Sort: attr.KeyAttribute{Name: "ReplyDateTime", Type: attr.TypeS}}
+	numbers = attr.KeySchema{Partition: attr.KeyAttribute{Name: "pk", Type: attr.TypeS}, Sort: attr.KeyAttribute{Name: "n", Type: attr.TypeN}}
+	hashed  = attr.KeySchema{Partition: attr.KeyAttribute{Name: "pk", Type: attr.TypeS}}
 )
 
 func TestKeyConditionDeveloperGuideExamples(t *testing.T) {
 	cases := []struct {
 		name, expr, names, values string
-		schema                    expr.KeySchema
+		schema                    attr.KeySchema
 		match, miss               []attr.Value
 	}{
 		{"partition key only", "Id = :id", "", `{":id":{"S":"Amazon DynamoDB#DynamoDB Thread 1"}}`, replies, nil, nil},
@@ -73,7 +73,7 @@ func TestKeyConditionErrors(t *testing.T) {
 	const vals = `{":p":{"S":"x"},":q":{"S":"y"},":n":{"N":"1"}}`
 	cases := []struct {
 		name, expr string
-		schema     expr.KeySchema
+		schema     attr.KeySchema
 		want       string
 	}{
 		{"no partition key", "n = :n", numbers, "Query condition missed key schema element: pk"},
