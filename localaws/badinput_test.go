@@ -413,10 +413,10 @@ func TestUnknownOperations(t *testing.T) {
 			return e.send(t, "lambda", e.request(t, "GET", "/2015-03-31/nope", ""))
 		}, outcome{404, "UnknownOperationException", "GET /2015-03-31/nope"}},
 		{"service not emulated", func(t *testing.T, e *badEnv) outcome {
-			return e.send(t, "dynamodb", e.request(t, "POST", "/", `{}`, "Content-Type", "application/x-amz-json-1.0"))
-		}, outcome{400, "UnknownServiceException", `service "dynamodb" is not emulated`}},
+			return e.send(t, "ssm", e.request(t, "POST", "/", `{}`, "Content-Type", "application/x-amz-json-1.0"))
+		}, outcome{400, "UnknownServiceException", `service "ssm" is not emulated`}},
 		{"unknown X-Amz-Target prefix, unsigned", func(t *testing.T, e *badEnv) outcome {
-			return e.send(t, "", e.request(t, "POST", "/", `{}`, jsonRequest("DynamoDB_20120810.ListTables", "1.0")...))
+			return e.send(t, "", e.request(t, "POST", "/", `{}`, jsonRequest("AmazonSSM.GetParameter", "1.1")...))
 		}, outcome{400, "UnknownServiceException", "cannot tell which service"}},
 		{"unsigned request without a target", func(t *testing.T, e *badEnv) outcome {
 			return e.send(t, "", e.request(t, "POST", "/", "Action=ListRoles", "Content-Type", form))

@@ -1,4 +1,4 @@
-// Package localaws is an embedded AWS endpoint: STS, IAM, CloudWatch Logs, SQS,
+// Package localaws is an embedded AWS endpoint: STS, IAM, CloudWatch Logs, SQS, DynamoDB,
 // EventBridge and Lambda on one port, with Lambda functions run as real processes and
 // one execution environment per tenant for PER_TENANT functions.
 package localaws

@@ -1,6 +1,7 @@
 package localaws
 
 import (
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/eventbridge"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
@@ -20,6 +21,7 @@ func ServicesWith(lambdaOpts lambda.Options) []Factory {
 		Use(iam.New),
 		Use(logs.New),
 		Use(sqs.New),
+		Use(dynamodb.New),
 		Use(eventbridge.New),
 		Use(lambdaOpts.New),
 	}
