@@ -156,13 +156,17 @@ func (s *Service) DescribeContinuousBackups(ctx context.Context, in *tableNameIn
 	if err := s.authorize(ctx, s.onTable("DescribeContinuousBackups", name, "", nil)); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tables[name]
-	if !ok {
+	return inBackups(s, name, func(t *table) (*backupsOutput, error) { return t.backups(s.epochNow), nil })
+}
+
+// inBackups is inTable for the backup operations, whose not-found is TableNotFoundException.
+func inBackups[T any](s *Service, name string, fn func(*table) (T, error)) (T, error) {
+	return core.Locked(&s.mu, func() (*table, error) {
+		if t, ok := s.tables[name]; ok {
+			return t, nil
+		}
 		return nil, ddbError("TableNotFoundException", "Table not found: %s", name)
-	}
-	return t.backups(s.epochNow), nil
+	}, fn)
 }
 
 // UpdateContinuousBackups turns point-in-time recovery on or off.
@@ -184,17 +188,13 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *updateBackups
 	if err := s.authorize(ctx, s.onTable("UpdateContinuousBackups", name, "", nil)); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tables[name]
-	if !ok {
-		return nil, ddbError("TableNotFoundException", "Table not found: %s", name)
-	}
-	t.pitr, t.pitrDays = *spec.PointInTimeRecoveryEnabled, defaultRecoveryDays
-	if spec.RecoveryPeriodInDays != nil && t.pitr {
-		t.pitrDays = *spec.RecoveryPeriodInDays
-	}
-	return t.backups(s.epochNow), nil
+	return inBackups(s, name, func(t *table) (*backupsOutput, error) {
+		t.pitr, t.pitrDays = *spec.PointInTimeRecoveryEnabled, defaultRecoveryDays
+		if spec.RecoveryPeriodInDays != nil && t.pitr {
+			t.pitrDays = *spec.RecoveryPeriodInDays
+		}
+		return t.backups(s.epochNow), nil
+	})
 }
 
 type tagResourceInput struct {
