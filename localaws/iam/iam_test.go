@@ -139,8 +139,9 @@ func TestPermissionsBoundaryAndDescription(t *testing.T) {
 	assert.Equal(t, "d", aws.ToString(updated.Role.Description))
 	assert.Nil(t, updated.Role.PermissionsBoundary)
 
-	_, err = c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(boundary)})
-	requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+	policy, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(boundary)})
+	require.NoError(t, err, "localaws holds PowerUserAccess")
+	assert.Equal(t, int32(0), aws.ToInt32(policy.Policy.PermissionsBoundaryUsageCount), "the boundary was removed")
 }
 
 func TestPolicyDocumentsRoundTripURLEncoded(t *testing.T) {
@@ -516,4 +517,69 @@ func TestRoleTags(t *testing.T) {
 	_, err = c.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("r"), Tags: []types.Tag{
 		{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("A"), Value: aws.String("2")}}})
 	requireAPIError(t, err, "InvalidInput", http.StatusBadRequest)
+}
+
+// The AWS managed policies localaws holds answer the read calls that Terraform's
+// aws_iam_policy data source and IAM's console make, with AWS's IDs, versions and documents.
+func TestAWSManagedPoliciesAreReadable(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	ctx := context.Background()
+	basic := "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	createRole(t, c, "r")
+	_, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(basic)})
+	require.NoError(t, err)
+
+	got, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(basic)})
+	require.NoError(t, err)
+	assert.Equal(t, "AWSLambdaBasicExecutionRole", aws.ToString(got.Policy.PolicyName))
+	assert.Equal(t, "ANPAJNCQGXC42545SKXIK", aws.ToString(got.Policy.PolicyId))
+	assert.Equal(t, "/service-role/", aws.ToString(got.Policy.Path))
+	assert.Equal(t, "v1", aws.ToString(got.Policy.DefaultVersionId))
+	assert.Equal(t, int32(1), aws.ToInt32(got.Policy.AttachmentCount))
+	assert.Equal(t, "Provides write permissions to CloudWatch Logs.", aws.ToString(got.Policy.Description))
+	assert.Equal(t, time.Date(2015, 4, 9, 15, 3, 43, 0, time.UTC), aws.ToTime(got.Policy.CreateDate))
+
+	version, err := c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(basic), VersionId: aws.String("v1")})
+	require.NoError(t, err)
+	doc, err := url.QueryUnescape(aws.ToString(version.PolicyVersion.Document))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	  "Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`, doc)
+	assert.True(t, version.PolicyVersion.IsDefaultVersion)
+
+	power := "arn:aws:iam::aws:policy/PowerUserAccess"
+	versions, err := c.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(power)})
+	require.NoError(t, err)
+	require.Len(t, versions.Versions, 1, "the default version only")
+	assert.Equal(t, "v12", aws.ToString(versions.Versions[0].VersionId))
+
+	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("mine"), PolicyDocument: aws.String(identityDoc("*"))})
+	require.NoError(t, err)
+	names := func(scope types.PolicyScopeType) []string {
+		out, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: scope})
+		require.NoError(t, err)
+		var names []string
+		for _, p := range out.Policies {
+			names = append(names, aws.ToString(p.PolicyName))
+		}
+		return names
+	}
+	assert.Equal(t, []string{"mine"}, names(types.PolicyScopeTypeLocal))
+	assert.Contains(t, names(types.PolicyScopeTypeAws), "AWSLambdaSQSQueueExecutionRole")
+	assert.NotContains(t, names(types.PolicyScopeTypeAws), "mine")
+	assert.Contains(t, names(types.PolicyScopeTypeAll), "mine")
+	assert.Contains(t, names(types.PolicyScopeTypeAll), "AdministratorAccess")
+
+	t.Run("an AWS managed policy cannot be changed", func(t *testing.T) {
+		_, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(power),
+			PolicyDocument: aws.String(identityDoc("*"))})
+		requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+		_, err = c.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(power)})
+		requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+	})
+	t.Run("an AWS managed policy localaws does not hold is NoSuchEntity", func(t *testing.T) {
+		_, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+		requireAPIError(t, err, "NoSuchEntity", http.StatusNotFound)
+	})
 }

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/managed"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
@@ -112,7 +114,7 @@ func parsePolicyARN(arn string) (policyRef, error) {
 }
 
 // attachable resolves a policy ARN that a role may attach. AWS managed policies are
-// accepted without checking: localaws does not carry AWS's catalogue. Customer managed
+// accepted without checking: localaws carries only a few of AWS's (localaws/iam/managed). Customer managed
 // policies must exist. The caller holds s.mu.
 func (s *Service) attachable(arn string) (policyRef, *managedPolicy, error) {
 	ref, err := parsePolicyARN(arn)
@@ -128,8 +130,19 @@ func (s *Service) attachable(arn string) (policyRef, *managedPolicy, error) {
 	return ref, nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
 }
 
-// policyParam reads PolicyArn and returns that customer managed policy; the caller holds s.mu.
+// policyParam reads PolicyArn and returns that customer managed policy, for operations
+// that change it; the caller holds s.mu.
 func (s *Service) policyParam(form url.Values) (*managedPolicy, error) {
+	return s.findPolicy(form, false)
+}
+
+// readablePolicyParam is policyParam for operations that only read: it also returns the
+// AWS managed policies localaws holds.
+func (s *Service) readablePolicyParam(form url.Values) (*managedPolicy, error) {
+	return s.findPolicy(form, true)
+}
+
+func (s *Service) findPolicy(form url.Values, awsToo bool) (*managedPolicy, error) {
 	arn, err := policyARNParam.required(form)
 	if err != nil {
 		return nil, err
@@ -139,10 +152,26 @@ func (s *Service) policyParam(form url.Values) (*managedPolicy, error) {
 		return nil, err
 	}
 	if p == nil && ref.owner == awsManagedPolicyOwner {
-		return nil, noSuchEntity("Policy %s was not found: localaws does not hold AWS managed policies.", arn)
+		if held, ok := awsManaged[strings.ToLower(arn)]; ok && awsToo {
+			return held, nil
+		}
+		return nil, noSuchEntity("Policy %s was not found: localaws holds only the AWS managed policies in localaws/iam/managed, and does not change them.", arn)
 	}
 	return p, nil
 }
+
+// awsManaged are the AWS managed policies localaws holds, keyed by lower-case ARN: read-only,
+// with their default version only.
+var awsManaged = func() map[string]*managedPolicy {
+	out := map[string]*managedPolicy{}
+	for _, m := range managed.All() {
+		p := &managedPolicy{name: m.Name, path: m.Path, id: m.ID, arn: m.ARN(), description: &m.Description,
+			created: m.Created, updated: m.Updated, defaultID: m.Version,
+			versions: []*policyVersion{{id: m.Version, document: m.Document, created: m.Updated}}}
+		out[strings.ToLower(p.arn)] = p
+	}
+	return out
+}()
 
 func (p *managedPolicy) version(id string) (*policyVersion, error) {
 	for _, v := range p.versions {
@@ -263,9 +292,9 @@ func (p *managedPolicy) addVersion(doc string, now time.Time, setDefault bool) *
 	return v
 }
 
-// GetPolicy returns a customer managed policy.
+// GetPolicy returns a customer managed policy or an AWS managed policy localaws holds.
 func (s *Service) GetPolicy(_ context.Context, form url.Values) (any, error) {
-	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+	return locked(s, form, s.readablePolicyParam, func(p *managedPolicy) (any, error) {
 		return &PolicyResult{Policy: s.policyView(p, true)}, nil
 	})
 }
@@ -285,8 +314,8 @@ func (s *Service) DeletePolicy(_ context.Context, form url.Values) (any, error) 
 	})
 }
 
-// ListPolicies lists customer managed policies. AWS managed ones are not held, so
-// Scope=AWS is always empty.
+// ListPolicies lists customer managed policies and, unless Scope is Local, the AWS
+// managed policies localaws holds.
 func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) {
 	prefix, _, err := pathPrefixParam.optional(form, "/")
 	if err != nil {
@@ -303,8 +332,8 @@ func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Policy
-	for _, p := range s.policies {
-		if scope == "AWS" || !strings.HasPrefix(p.path, prefix) {
+	for _, p := range listable(s.policies, scope) {
+		if !strings.HasPrefix(p.path, prefix) {
 			continue
 		}
 		v := s.policyView(p, false)
@@ -318,6 +347,18 @@ func (s *Service) ListPolicies(_ context.Context, form url.Values) (any, error) 
 	}
 	sortByName(out, func(p Policy) string { return p.PolicyName })
 	return pageOf(form, out, func(out []Policy, p Page) any { return &PolicyList{Policies: out, Page: p} })
+}
+
+// listable is the policies a ListPolicies Scope covers.
+func listable(customer map[string]*managedPolicy, scope string) []*managedPolicy {
+	var out []*managedPolicy
+	if scope != "AWS" {
+		out = slices.AppendSeq(out, maps.Values(customer))
+	}
+	if scope != "Local" {
+		out = slices.AppendSeq(out, maps.Values(awsManaged))
+	}
+	return out
 }
 
 // CreatePolicyVersion adds a version, up to IAM's five per policy.
@@ -336,13 +377,15 @@ func (s *Service) CreatePolicyVersion(_ context.Context, form url.Values) (any, 
 	})
 }
 
-// withVersion reads VersionId and PolicyArn and runs fn on that version under s.mu.
-func (s *Service) withVersion(form url.Values, fn func(*managedPolicy, *policyVersion) (any, error)) (any, error) {
+// withVersion reads VersionId and PolicyArn, finds the policy with find and runs fn on
+// that version under s.mu.
+func (s *Service) withVersion(form url.Values, find func(url.Values) (*managedPolicy, error),
+	fn func(*managedPolicy, *policyVersion) (any, error)) (any, error) {
 	id, err := versionIDParam.required(form)
 	if err != nil {
 		return nil, err
 	}
-	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+	return locked(s, form, find, func(p *managedPolicy) (any, error) {
 		v, err := p.version(id)
 		if err != nil {
 			return nil, err
@@ -353,14 +396,14 @@ func (s *Service) withVersion(form url.Values, fn func(*managedPolicy, *policyVe
 
 // GetPolicyVersion returns one version with its URL-encoded document.
 func (s *Service) GetPolicyVersion(_ context.Context, form url.Values) (any, error) {
-	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+	return s.withVersion(form, s.readablePolicyParam, func(p *managedPolicy, v *policyVersion) (any, error) {
 		return &PolicyVersionResult{PolicyVersion: v.view(p, true)}, nil
 	})
 }
 
 // DeletePolicyVersion deletes a version other than the default.
 func (s *Service) DeletePolicyVersion(_ context.Context, form url.Values) (any, error) {
-	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+	return s.withVersion(form, s.policyParam, func(p *managedPolicy, v *policyVersion) (any, error) {
 		if v.id == p.defaultID {
 			return nil, deleteConflict("Cannot delete the default version of a policy.")
 		}
@@ -369,9 +412,10 @@ func (s *Service) DeletePolicyVersion(_ context.Context, form url.Values) (any, 
 	})
 }
 
-// ListPolicyVersions lists versions, newest first, without documents.
+// ListPolicyVersions lists versions, newest first, without documents. Of an AWS managed
+// policy, localaws holds the default version only.
 func (s *Service) ListPolicyVersions(_ context.Context, form url.Values) (any, error) {
-	return locked(s, form, s.policyParam, func(p *managedPolicy) (any, error) {
+	return locked(s, form, s.readablePolicyParam, func(p *managedPolicy) (any, error) {
 		out := make([]PolicyVersion, 0, len(p.versions))
 		for i := len(p.versions) - 1; i >= 0; i-- {
 			out = append(out, p.versions[i].view(p, false))
@@ -382,7 +426,7 @@ func (s *Service) ListPolicyVersions(_ context.Context, form url.Values) (any, e
 
 // SetDefaultPolicyVersion makes an existing version the one in force.
 func (s *Service) SetDefaultPolicyVersion(_ context.Context, form url.Values) (any, error) {
-	return s.withVersion(form, func(p *managedPolicy, v *policyVersion) (any, error) {
+	return s.withVersion(form, s.policyParam, func(p *managedPolicy, v *policyVersion) (any, error) {
 		p.setDefault(v.id, s.now())
 		return nil, nil
 	})
@@ -431,5 +475,5 @@ func (s *Service) UntagPolicy(_ context.Context, form url.Values) (any, error) {
 
 // ListPolicyTags lists a customer managed policy's tags.
 func (s *Service) ListPolicyTags(_ context.Context, form url.Values) (any, error) {
-	return listResourceTags(s, form, s.policyParam)
+	return listResourceTags(s, form, s.readablePolicyParam)
 }
