@@ -2,6 +2,7 @@ package expr_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/expr"
@@ -128,6 +129,19 @@ func TestConditionErrors(t *testing.T) {
 			wantMessage(t, err, tc.want)
 		})
 	}
+}
+
+func TestExpressionSizeLimit(t *testing.T) {
+	ph, err := expr.NewPlaceholders(nil, values(t, `{":v":{"N":"1"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := "a = :v" + strings.Repeat(" ", 4096-len("a = :v"))
+	if _, err := expr.ParseCondition(expr.FilterExpression, at, ph); err != nil {
+		t.Fatalf("a 4096-byte expression is refused: %v", err)
+	}
+	_, err = expr.ParseCondition(expr.FilterExpression, at+" ", ph)
+	wantMessage(t, err, "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 4097")
 }
 
 func TestFilterExpressionNamesItsParameter(t *testing.T) {

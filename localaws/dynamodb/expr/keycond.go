@@ -11,8 +11,12 @@ import (
 type KeyCondition struct {
 	Partition attr.Value
 	// Sort is nil when the expression has no sort key condition.
-	Sort *SortCondition
+	Sort  *SortCondition
+	names []string
 }
+
+// Attributes is the key attribute names the condition reads.
+func (kc *KeyCondition) Attributes() []string { return kc.names }
 
 // SortCondition is the sort key part of a key condition.
 type SortCondition struct {
@@ -131,6 +135,7 @@ func ParseKeyCondition(text string, ph *Placeholders, schema attr.KeySchema) (*K
 		}
 		kc.Sort = &SortCondition{Op: sortTerm.op, Values: sortTerm.values}
 	}
+	kc.names = p.topNames()
 	return kc, nil
 }
 

@@ -68,9 +68,15 @@ type parser struct {
 	paths []Path
 }
 
+// maxExpressionBytes is DynamoDB's limit on the length of any expression string, 4 KB.
+const maxExpressionBytes = 4096
+
 func newParser(kind Kind, src string, ph *Placeholders, keywords ...string) (*parser, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, invalid(kind, "The expression can not be empty;")
+	}
+	if len(src) > maxExpressionBytes {
+		return nil, invalid(kind, "Expression size has exceeded the maximum allowed size; expression size: %d", len(src))
 	}
 	p := &parser{scanner: newScanner(kind, src), ph: ph, nameSlot: slotPlaceholder, valueSlot: slotPlaceholder, keywords: keywords}
 	return p, nil

@@ -45,11 +45,16 @@ func ParseProjection(text string, ph *Placeholders) (*Projection, error) {
 	if err := p.errs.first(ProjectionExpression, updateOrder); err != nil {
 		return nil, err
 	}
+	return &Projection{root: newProjTree(paths), names: p.topNames()}, nil
+}
+
+// newProjTree builds the tree of paths that neither overlap nor conflict.
+func newProjTree(paths []Path) *projNode {
 	root := &projNode{}
 	for _, path := range paths {
 		root.add(path)
 	}
-	return &Projection{root: root, names: p.topNames()}, nil
+	return root
 }
 
 func (n *projNode) add(path Path) {
@@ -84,8 +89,10 @@ func (pr *Projection) Attributes() []string { return pr.names }
 // Apply returns the parts of the item the projection selects. Selected list elements
 // keep their order and close up ("a[1], a[3]" gives a two-element list); paths the
 // item lacks are left out.
-func (pr *Projection) Apply(item attr.Item) attr.Item {
-	out, ok := pr.root.extract(attr.M(item))
+func (pr *Projection) Apply(item attr.Item) attr.Item { return pr.root.apply(item) }
+
+func (n *projNode) apply(item attr.Item) attr.Item {
+	out, ok := n.extract(attr.M(item))
 	if !ok {
 		return attr.Item{}
 	}

@@ -14,6 +14,8 @@ type Update struct {
 	deletes  []setAction
 	names    []string
 	modified []string
+	// targets is the tree of every path the update writes or removes.
+	targets *projNode
 }
 
 // setAction is path = value (SET), or path value (ADD, DELETE).
@@ -24,6 +26,11 @@ type setAction struct {
 
 // Attributes is the top-level attribute names the update reads or writes.
 func (u *Update) Attributes() []string { return u.names }
+
+// Updated is the part of item at the paths the update writes or removes: applied to
+// the item before the update it is UPDATED_OLD, applied to the item after it,
+// UPDATED_NEW.
+func (u *Update) Updated(item attr.Item) attr.Item { return u.targets.apply(item) }
 
 // Modified is the top-level attribute names the update writes or removes, in order of
 // first appearance; the caller rejects key attributes among them.
@@ -106,6 +113,7 @@ func ParseUpdate(text string, ph *Placeholders) (*Update, error) {
 	}
 	u.names = p.topNames()
 	u.modified = distinctTops(targets)
+	u.targets = newProjTree(targets)
 	return u, nil
 }
 

@@ -172,6 +172,25 @@ func TestUpdateParseErrors(t *testing.T) {
 	}
 }
 
+func TestUpdatedIsTheProjectionOfTheWrittenPaths(t *testing.T) {
+	ph, _ := expr.NewPlaceholders(nil, values(t, `{":v":{"N":"1"}}`))
+	u, err := expr.ParseUpdate("SET m.a = :v, l[1] = :v REMOVE gone", ph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := item(t, `{"m":{"M":{"a":{"N":"0"},"b":{"N":"9"}}},"l":{"L":[{"N":"7"},{"N":"8"}]},"gone":{"S":"x"},"keep":{"S":"y"}}`)
+	after, err := u.Apply(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := toJSON(t, u.Updated(before)), `{"gone":{"S":"x"},"l":{"L":[{"N":"8"}]},"m":{"M":{"a":{"N":"0"}}}}`; got != want {
+		t.Errorf("UPDATED_OLD = %s, want %s", got, want)
+	}
+	if got, want := toJSON(t, u.Updated(after)), `{"l":{"L":[{"N":"1"}]},"m":{"M":{"a":{"N":"1"}}}}`; got != want {
+		t.Errorf("UPDATED_NEW = %s, want %s", got, want)
+	}
+}
+
 func TestUpdateAttributes(t *testing.T) {
 	ph, _ := expr.NewPlaceholders(nil, values(t, `{":v":{"N":"1"}}`))
 	u, err := expr.ParseUpdate("SET a.b = c + :v REMOVE d[0] ADD e :v", ph)
