@@ -56,6 +56,21 @@ data "aws_partition" "current" {
     }
 
     precondition {
+      condition     = !var.create_tenant_data_table || var.create_tenant_access_role
+      error_message = "Set create_tenant_access_role = true with create_tenant_data_table: the table's items are reached only through the tenant-access role."
+    }
+
+    precondition {
+      condition     = !var.create_tenant_access_role || length(var.tenant_access_policy_statements) > 0 || var.create_tenant_data_table
+      error_message = "Give the tenant-access role something to do: tenant_access_policy_statements, or create_tenant_data_table = true."
+    }
+
+    precondition {
+      condition     = length(setintersection(keys(var.backend_environment_variables), local.tenant_access_variable_names)) == 0
+      error_message = "Leave ${join(" and ", local.tenant_access_variable_names)} out of backend_environment_variables: the module sets them for the tenant-access role."
+    }
+
+    precondition {
       condition     = length(local.long_rule_names) == 0
       error_message = "Shorten name, the eventbridge_sources key or the rule key: EventBridge rule names \"<name>-<key>-<rule>\" may have at most 64 characters, and ${join(", ", local.long_rule_names)} are longer."
     }
@@ -90,6 +105,29 @@ locals {
   # same stack under the same name in another region of the account.
   router_role_name  = "${local.router_function_name}-${data.aws_region.current.region}"
   backend_role_name = "${local.backend_function_name}-${data.aws_region.current.region}"
+
+  # The backend's policy and environment name the tenant-access role by an ARN
+  # built from its name; the role's trust policy names the backend's role by
+  # its real ARN, because IAM refuses a principal that does not exist yet.
+  tenant_access_role_name = "${var.name}-tenant-access-${data.aws_region.current.region}"
+  tenant_access_role_arn  = var.create_tenant_access_role ? "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role${var.role_path}${local.tenant_access_role_name}" : null
+  tenant_data_table_name  = "${var.name}-tenant-data"
+
+  # Through the data source that holds the checks, so that a role the root
+  # refuses never reaches the submodule's own check and the root's message is
+  # the only one.
+  tenant_access_policy_statements = data.aws_partition.current.partition != "" ? var.tenant_access_policy_statements : {}
+
+  # What a backend in any language needs to use tenant-scoped credentials. The
+  # names alone are what the checks on the data source above compare.
+  tenant_access_variable_names = concat(
+    var.create_tenant_access_role ? ["TENANT_ACCESS_ROLE_ARN"] : [],
+    var.create_tenant_data_table ? ["TENANT_DATA_TABLE"] : [],
+  )
+  tenant_access_environment = merge(
+    var.create_tenant_access_role ? { TENANT_ACCESS_ROLE_ARN = local.tenant_access_role_arn } : {},
+    var.create_tenant_data_table ? { TENANT_DATA_TABLE = local.tenant_data_table_name } : {},
+  )
 
   # The router's role and ROUTER_SOURCES name the source queues by ARN, and the
   # sources' mappings name the router. To keep that free of cycles (a reference
@@ -189,7 +227,7 @@ module "backend" {
   memory_size                    = var.backend_memory_size
   timeout                        = var.backend_timeout
   reserved_concurrent_executions = var.backend_reserved_concurrent_executions
-  environment_variables          = var.backend_environment_variables
+  environment_variables          = merge(var.backend_environment_variables, local.tenant_access_environment)
 
   # Through the data source that holds the checks, so that a combination they
   # refuse never reaches the submodule's own checks.
@@ -209,6 +247,7 @@ module "backend" {
   role_permissions_boundary = var.role_permissions_boundary
   policy_json               = var.backend_policy_json
   policy_arns               = var.backend_policy_arns
+  tenant_access_role_arn    = local.tenant_access_role_arn
 
   log_retention_in_days = var.log_retention_in_days
   log_kms_key_arn       = var.log_kms_key_arn
@@ -221,6 +260,32 @@ module "backend" {
   on_failure_destination_arn         = var.backend_on_failure_destination_arn
   on_failure_destination_kms_key_arn = var.backend_on_failure_destination_arn == null ? null : var.backend_on_failure_destination_kms_key_arn
   sqs_kms_master_key_id              = var.sqs_kms_master_key_id
+
+  tags = var.tags
+}
+
+################################################################################
+# Tenant access: a role the backend assumes with its tenant as session tag, and
+# an optional table in which each tenant reaches only its own items
+################################################################################
+
+module "tenant_access" {
+  source = "./modules/tenant-access"
+  count  = var.create_tenant_access_role ? 1 : 0
+
+  role_name                 = local.tenant_access_role_name
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
+  max_session_duration      = var.tenant_access_max_session_duration
+  trusted_role_arn          = module.backend.role_arn
+  known_tenants             = var.known_tenants
+  policy_statements         = local.tenant_access_policy_statements
+
+  create_data_table                 = var.create_tenant_data_table
+  data_table_name                   = local.tenant_data_table_name
+  data_table_point_in_time_recovery = var.tenant_data_table_point_in_time_recovery
+  data_table_deletion_protection    = var.tenant_data_table_deletion_protection
+  data_table_kms_key_arn            = var.tenant_data_table_kms_key_arn
 
   tags = var.tags
 }

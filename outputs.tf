@@ -43,6 +43,25 @@ output "on_failure_queue_arn" {
 }
 
 ################################################################################
+# Tenant access
+################################################################################
+
+output "tenant_access_role_arn" {
+  description = "ARN of the tenant-access role that the backend assumes with session tag TenantId (also in the backend's TENANT_ACCESS_ROLE_ARN), or null without create_tenant_access_role."
+  value       = try(module.tenant_access[0].role_arn, null)
+}
+
+output "tenant_data_table_name" {
+  description = "Name of the tenant data table (also in the backend's TENANT_DATA_TABLE), or null without create_tenant_data_table."
+  value       = try(module.tenant_access[0].data_table_name, null)
+}
+
+output "tenant_data_table_arn" {
+  description = "ARN of the tenant data table, or null without create_tenant_data_table."
+  value       = try(module.tenant_access[0].data_table_arn, null)
+}
+
+################################################################################
 # Router
 ################################################################################
 

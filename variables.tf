@@ -223,6 +223,98 @@ variable "backend_on_failure_destination_kms_key_arn" {
 }
 
 ################################################################################
+# Tenant-scoped data access (ABAC): a role the backend assumes per tenant
+################################################################################
+
+variable "create_tenant_access_role" {
+  description = "Whether to create a tenant-access role \"<name>-tenant-access-<region>\" that only the backend's role may assume, with its tenant as session tag TenantId; the backend gets its ARN in TENANT_ACCESS_ROLE_ARN."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tenant_access_policy_statements" {
+  description = "Permissions of the tenant-access role, keyed by statement ID (letters and digits): each Allow statement must name $${aws:PrincipalTag/TenantId} (or &{aws:PrincipalTag/TenantId}) in a resource or condition value, unless tenant_scoped = false says every tenant may share it."
+  type = map(object({
+    effect    = optional(string, "Allow")
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+    tenant_scoped = optional(bool, true)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.tenant_access_policy_statements) : can(regex("^[a-zA-Z0-9]{1,100}$", k))])
+    error_message = "Key tenant_access_policy_statements by statement IDs of 1-100 letters and digits."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.tenant_access_policy_statements) : contains(["Allow", "Deny"], s.effect) && length(s.actions) > 0 && length(s.resources) > 0])
+    error_message = "Give each statement in tenant_access_policy_statements effect \"Allow\" or \"Deny\", at least one action and at least one resource."
+  }
+
+  # A tenant-scoped Allow that never names the tag grants every tenant the same
+  # data, which is the bug the role exists to prevent.
+  validation {
+    condition = alltrue([
+      for s in values(var.tenant_access_policy_statements) :
+      s.effect == "Deny" || !s.tenant_scoped || anytrue([for v in concat(s.resources, flatten([for c in s.conditions : c.values])) : can(regex("(?i)[$&]\\{aws:PrincipalTag/TenantId\\}", v))])
+    ])
+    error_message = "Scope every Allow statement in tenant_access_policy_statements by tenant: name $${aws:PrincipalTag/TenantId} in a resource (for example \"arn:aws:s3:::bucket/tenants/$${aws:PrincipalTag/TenantId}/*\") or a condition value, or set tenant_scoped = false for a statement every tenant may share."
+  }
+}
+
+variable "tenant_access_max_session_duration" {
+  description = "Longest session of the tenant-access role in seconds, 3600-43200; isolation.TenantAccess asks for one hour and renews it before it expires."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.tenant_access_max_session_duration >= 3600 && var.tenant_access_max_session_duration <= 43200 && floor(var.tenant_access_max_session_duration) == var.tenant_access_max_session_duration
+    error_message = "Set tenant_access_max_session_duration to a whole number of seconds from 3600 to 43200."
+  }
+}
+
+variable "create_tenant_data_table" {
+  description = "Whether to create a DynamoDB table \"<name>-tenant-data\" (partition key tenant_id, sort key sk, on demand) in which the tenant-access role may touch only its tenant's items; needs create_tenant_access_role, and the backend gets its name in TENANT_DATA_TABLE."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tenant_data_table_point_in_time_recovery" {
+  description = "Whether the tenant data table keeps point-in-time recovery backups (35 days)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "tenant_data_table_deletion_protection" {
+  description = "Whether DynamoDB refuses to delete the tenant data table until this is turned off again."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tenant_data_table_kms_key_arn" {
+  description = "ARN of a customer managed KMS key that encrypts the tenant data table, or null for the AWS managed key aws/dynamodb."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_data_table_kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.tenant_data_table_kms_key_arn))
+    error_message = "Set tenant_data_table_kms_key_arn to a customer managed KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), or to null."
+  }
+}
+
+################################################################################
 # Router
 ################################################################################
 

@@ -77,6 +77,19 @@ data "aws_iam_policy_document" "this" {
     resources = ["${local.log_group_arn}:*"]
   }
 
+  # Tenant-scoped credentials: the handler assumes the tenant-access role with
+  # its invocation's tenant as session tag TenantId. The role's trust policy
+  # decides which tags it accepts.
+  dynamic "statement" {
+    for_each = var.tenant_access_role_arn == null ? [] : [var.tenant_access_role_arn]
+
+    content {
+      sid       = "AssumeTenantAccessRoleWithTenantTag"
+      actions   = ["sts:AssumeRole", "sts:TagSession"]
+      resources = [statement.value]
+    }
+  }
+
   dynamic "statement" {
     for_each = local.on_failure_destination_arn == null ? [] : [local.on_failure_destination_arn]
 

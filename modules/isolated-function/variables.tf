@@ -219,6 +219,17 @@ variable "policy_json" {
   default     = null
 }
 
+variable "tenant_access_role_arn" {
+  description = "ARN of a tenant-access role (modules/tenant-access) that the handler may assume, with sts:TagSession for its TenantId session tag; null (default) allows no role."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_access_role_arn == null || can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/", var.tenant_access_role_arn))
+    error_message = "Set tenant_access_role_arn to an IAM role ARN (arn:aws:iam::<account>:role/<name>), or to null."
+  }
+}
+
 variable "policy_arns" {
   description = "Managed policies to attach to the execution role, as a map from a static key to the policy ARN (which may be unknown until apply); the keys name the attachments, so adding or removing one leaves the others alone. Empty attaches none."
   type        = map(string)

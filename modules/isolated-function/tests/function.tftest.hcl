@@ -211,3 +211,34 @@ run "unknown_package_type_is_refused" {
 
   expect_failures = [var.package_type]
 }
+
+run "the_role_may_assume_only_the_tenant_access_role_and_reaches_no_data_itself" {
+  command = plan
+
+  variables {
+    tenant_access_role_arn = "arn:aws:iam::123456789012:role/ti-tenant-access-eu-west-1"
+  }
+
+  assert {
+    condition = [for st in data.aws_iam_policy_document.this.statement : {
+      actions   = st.actions, resources = st.resources } if anytrue([for a in st.actions : startswith(a, "sts:")])] == [{
+      actions   = toset(["sts:AssumeRole", "sts:TagSession"])
+      resources = toset(["arn:aws:iam::123456789012:role/ti-tenant-access-eu-west-1"])
+    }]
+    error_message = "The backend's role may assume the tenant-access role, tagging the session, and no other role."
+  }
+
+  assert {
+    condition     = alltrue([for st in data.aws_iam_policy_document.this.statement : alltrue([for a in st.actions : contains(["logs", "sqs", "kms", "sts"], split(":", a)[0])])])
+    error_message = "The tenant-access role alone reaches tenant data: the backend's own role gets nothing beyond logs, its on-failure queue and the role."
+  }
+}
+
+run "without_a_tenant_access_role_the_role_may_assume_nothing" {
+  command = plan
+
+  assert {
+    condition     = length([for st in data.aws_iam_policy_document.this.statement : st if anytrue([for a in st.actions : startswith(a, "sts:")])]) == 0
+    error_message = "Without tenant_access_role_arn, the backend's role must not be allowed to assume any role."
+  }
+}
