@@ -3,7 +3,8 @@
 // Lambda gives each tenant its own execution environments and tells the handler which tenant it serves through the
 // Runtime API (the Lambda-Runtime-Aws-Tenant-Id header, surfaced by aws-lambda-go as LambdaContext.TenantID). This
 // package reads it (TenantID), checks that an environment only ever serves one tenant (Guard), and adds the tenant to
-// every structured log line (NewLogHandler, NewLogger). Envelope is the payload the router sends to the backend.
+// every structured log line (NewLogHandler, NewLogger). TenantAccess gives AWS credentials scoped to the invocation's
+// tenant. Envelope is the payload the router sends to the backend.
 //
 // A handler should take its tenant from the context, never from the payload: the context value is set by Lambda from
 // the TenantId of the Invoke call, which the router only sets after validating the message.
