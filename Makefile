@@ -145,6 +145,10 @@ bench: ## Benchmarks with the figures of docs/architecture.md: router CPU and fa
 	$(GO) test -run '^$$' -bench FanOut -benchtime 5x ./internal/router/
 	$(GO) test -run '^$$' -bench SendReceiveDelete -benchtime 20000x ./localaws/sqs/
 
+.PHONY: bench-runtimes
+bench-runtimes: ## Cold start and warm-invoke overhead of Go, Python and Node.js functions on localaws, side by side.
+	$(GO) test -run '^$$' -bench 'ColdStart|WarmInvoke' -benchtime 20x ./localaws/lambda/execenv/
+
 .PHONY: bench-e2e
 bench-e2e: tools ## End-to-end throughput on localaws: SQS send to backend completion, 50 tenants (THROUGHPUT_MESSAGES).
 	@$(MAKE) build ARCH=$(E2E_ARCH)

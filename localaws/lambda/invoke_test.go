@@ -21,7 +21,9 @@ func TestInvokeRules(t *testing.T) {
 	h.create("isolated", perTenant)
 	h.create("shared")
 	h.create("throttled")
-	h.create("python", func(in *lambda.CreateFunctionInput) { in.Runtime = types.RuntimePython312 })
+	h.create("java", func(in *lambda.CreateFunctionInput) {
+		in.Runtime, in.Handler = types.RuntimeJava21, aws.String("example.Handler::handleRequest")
+	})
 	_, err := h.client.PutFunctionConcurrency(h.ctx(), &lambda.PutFunctionConcurrencyInput{
 		FunctionName: aws.String("throttled"), ReservedConcurrentExecutions: aws.Int32(0)})
 	require.NoError(t, err)
@@ -60,8 +62,8 @@ func TestInvokeRules(t *testing.T) {
 			code: "ResourceNotFoundException", status: 404},
 		{name: "a function with zero reserved concurrency", in: lambda.InvokeInput{FunctionName: aws.String("throttled")},
 			code: "TooManyRequestsException", status: 429},
-		{name: "a runtime localaws cannot run", in: lambda.InvokeInput{FunctionName: aws.String("python")},
-			code: "InvalidRuntimeException", status: 502, message: `not "python3.12"`},
+		{name: "a runtime localaws cannot run", in: lambda.InvokeInput{FunctionName: aws.String("java")},
+			code: "InvalidRuntimeException", status: 502, message: `not "java21"`},
 		{name: "an unknown invocation type", in: lambda.InvokeInput{FunctionName: aws.String("shared"), InvocationType: "Later"},
 			code: "ValidationException", status: 400},
 	} {

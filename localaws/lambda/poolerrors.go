@@ -24,9 +24,13 @@ func poolError(err error) error {
 		return &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusServiceUnavailable, Type: "Service",
 			Message: "localaws is shutting down"}
 	case errors.As(err, &runtime):
+		msg := fmt.Sprintf("localaws runs provided.*, python3.x and nodejs* functions, not %q: "+
+			"package the function as a bootstrap executable or use one of those runtimes", runtime.Runtime)
+		if runtime.Reason != "" {
+			msg = fmt.Sprintf("localaws cannot run %s functions: %s", runtime.Runtime, runtime.Reason)
+		}
 		return &protocol.Error{Code: "InvalidRuntimeException", HTTPStatus: http.StatusBadGateway, Type: "User",
-			Message: fmt.Sprintf("localaws runs only OS-only runtimes (provided.al2023, provided.al2), "+
-				"not %q: package the function as a bootstrap executable", runtime.Runtime)}
+			Message: msg}
 	case errors.As(err, &pkg):
 		return &protocol.Error{Code: "ServiceException", HTTPStatus: http.StatusInternalServerError, Type: "Service",
 			Message: fmt.Sprintf("cannot unpack the deployment package of %s: %v", pkg.Function, pkg.Err)}

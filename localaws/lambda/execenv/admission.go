@@ -10,11 +10,12 @@ import (
 // control plane's rules (tenancy, defaults, a reservation of zero) are not repeated
 // here: Invoke trusts its Function and tenant.
 
-// check refuses a Function the pool cannot run: a runtime other than provided.*, or a
+// check refuses a Function the pool cannot run: a runtime other than provided.*, python3.x
+// and nodejs*, or a
 // field the control plane always sets left unset.
 func check(fn Function) error {
-	switch fn.Runtime {
-	case "provided.al2023", "provided.al2", "provided":
+	switch _, managed := parseManaged(fn.Runtime); {
+	case managed, fn.Runtime == "provided.al2023", fn.Runtime == "provided.al2", fn.Runtime == "provided":
 	default:
 		return &InvalidRuntimeError{Runtime: fn.Runtime}
 	}

@@ -63,13 +63,48 @@ func (c *codeCache) prepare(stateDir string, fn Function) (*codeEntry, error) {
 	return e, nil
 }
 
+// layers unpacks a function's layer zips in order into one directory, Lambda's /opt,
+// once per list of layers: a later layer's file replaces an earlier one's, as in Lambda.
+func (c *codeCache) layers(stateDir string, zips []string) (string, error) {
+	h := sha256.New()
+	for _, z := range zips {
+		sum, err := fileSHA(z)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(sum))
+	}
+	sha := hex.EncodeToString(h.Sum(nil))
+	c.mu.Lock()
+	e := c.m["opt/"+sha]
+	if e == nil {
+		e = &codeEntry{sha: sha, dir: filepath.Join(stateDir, "opt", sha)}
+		c.m["opt/"+sha] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.ready {
+		if err := e.unpack(zips...); err != nil {
+			return "", err
+		}
+		e.ready = true
+	}
+	return e.dir, nil
+}
+
 // codeSHA turns the base64 CodeSha256 into a directory name, hashing the zip itself
 // when the control plane gave none.
 func codeSHA(fn Function) (string, error) {
 	if sum, err := base64.StdEncoding.DecodeString(fn.CodeSHA256); err == nil && len(sum) == sha256.Size {
 		return hex.EncodeToString(sum), nil
 	}
-	f, err := os.Open(fn.ZipPath)
+	return fileSHA(fn.ZipPath)
+}
+
+// fileSHA is the hex SHA-256 of a file.
+func fileSHA(path string) (string, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
@@ -81,9 +116,9 @@ func codeSHA(fn Function) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// unpack extracts the zip into a temporary directory and renames it into place, so a
-// half-written directory is never used.
-func (e *codeEntry) unpack(zipPath string) error {
+// unpack extracts the zips, in order, into a temporary directory and renames it into
+// place, so a half-written directory is never used.
+func (e *codeEntry) unpack(zipPaths ...string) error {
 	if _, err := os.Stat(e.dir); err == nil {
 		return nil // unpacked by an earlier run on the same state directory
 	}
@@ -95,9 +130,11 @@ func (e *codeEntry) unpack(zipPath string) error {
 	if err != nil {
 		return err
 	}
-	if err := extract(zipPath, tmp); err != nil {
-		_ = os.RemoveAll(tmp)
-		return err
+	for _, zipPath := range zipPaths {
+		if err := extract(zipPath, tmp); err != nil {
+			_ = os.RemoveAll(tmp)
+			return err
+		}
 	}
 	if err := os.Rename(tmp, e.dir); err != nil {
 		_ = os.RemoveAll(tmp)
@@ -160,6 +197,7 @@ func extractFile(f *zip.File, target string, perm os.FileMode, budget int64) (in
 		return 0, err
 	}
 	defer rc.Close()
+	_ = os.Remove(target) // an earlier layer's copy
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm|0o200)
 	if err != nil {
 		return 0, err

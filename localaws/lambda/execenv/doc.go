@@ -20,6 +20,21 @@
 // the invocation that was waiting for it never started, so it goes to a fresh
 // environment instead of failing.
 //
+// # Managed runtimes
+//
+// python3.x and nodejs* functions run on the host's interpreter: the one named for the
+// runtime (python3.12, node22) when it runs, else python3 or node. Each environment
+// starts the interpreter on this package's runtime interface client (clients/, embedded
+// and written under StateDir/runtime/ once per content), which loads _HANDLER from
+// LAMBDA_TASK_ROOT and speaks the Runtime API as AWS's clients do, errors included. The
+// version probe also reads the real executable, so a version manager's shim is not
+// started per environment. INIT_START names the interpreter and its version; a version
+// other than the runtime's is logged once per function as a warning, and only a missing
+// interpreter, or one older than the client needs (Python 3.9, Node.js 18), is an
+// InvalidRuntimeError, whose Reason names the binary and how to install it. Layers are
+// unpacked in order, once per list, into one directory that stands for /opt, which
+// PYTHONPATH and NODE_PATH name as Lambda's do.
+//
 // # Failures
 //
 // Problems of the function are results with FunctionError "Unhandled", shaped as Lambda
@@ -41,7 +56,8 @@
 // what happened in the pool's terms and leave the AWS error to the Lambda API layer:
 // ThrottledError with its reason (the function's reserved concurrency, the account's
 // limit, or an injected throttle), ErrShuttingDown, InvalidRuntimeError for runtimes
-// other than provided.*, and PackageError for a package that cannot be unpacked. The
+// other than provided.*, python3.x and nodejs* (or a managed runtime without a usable
+// interpreter on the host), and PackageError for a package that cannot be unpacked. The
 // pool trusts the Function and tenant it is given: the tenancy rules and the defaults
 // are the control plane's, and only an incomplete Function is refused.
 //

@@ -33,8 +33,10 @@ type environment struct {
 	key       poolKey
 	fn        Function
 	code      *codeEntry
-	dir       string // StateDir/envs/<id>
-	stream    string // CloudWatch log stream name
+	interp    *interpreter // nil for provided.* runtimes, whose bootstrap runs itself
+	opt       string       // the layers, unpacked: Lambda's /opt
+	dir       string       // StateDir/envs/<id>
+	stream    string       // CloudWatch log stream name
 	startedAt time.Time
 	spawnedAt time.Time // wall time, for the init duration
 	pid       int
@@ -146,7 +148,12 @@ func (p *Pool) newEnvironment(key poolKey, fn Function, code *codeEntry) *enviro
 		stream:    fmt.Sprintf("%s/[%s]%s", now.UTC().Format("2006/01/02"), version, id),
 		startedAt: now, lastUsed: now, state: stateStarting,
 		next: make(chan *invocation, 1), exited: make(chan struct{}),
+		opt: key.opt,
 	}
+	if e.opt == "" {
+		e.opt = filepath.Join(e.dir, "opt") // no layers: an empty /opt
+	}
+	e.interp, _ = p.interpreters.resolve(fn.Runtime) // resolved by invoke already: cached
 	return e
 }
 
@@ -173,9 +180,14 @@ func (p *Pool) spawn(e *environment) error {
 		sink.discard()
 		return fmt.Errorf("execenv: output pipe: %w", err)
 	}
-	bootstrap := filepath.Join(task, "bootstrap")
+	args := []string{filepath.Join(task, "bootstrap")}
+	env := p.environ(e, task, tmp)
+	if in := e.interp; in != nil {
+		args = in.command()
+		sink.platform(sink.initStart(in))
+	}
 	cmd := &exec.Cmd{
-		Path: bootstrap, Args: []string{bootstrap}, Dir: task, Env: p.environ(e, task, tmp),
+		Path: args[0], Args: args, Dir: task, Env: env,
 		Stdout: w, Stderr: w, SysProcAttr: sysProcAttr(),
 	}
 	// Published before the process starts, since its first Runtime API call looks it
@@ -263,6 +275,9 @@ func (p *Pool) environ(e *environment, task, tmp string) []string {
 		if fn.ApplicationLogLevel != "" {
 			vars["AWS_LAMBDA_LOG_LEVEL"] = fn.ApplicationLogLevel
 		}
+	}
+	if e.interp != nil {
+		e.interp.environ(vars, task, e.opt) // before the function's own, which may replace them
 	}
 	for k, v := range fn.Env {
 		if !reservedEnv[k] {

@@ -41,12 +41,19 @@ func (e *ThrottledError) Error() string { return "execenv: throttled by the " + 
 // ErrShuttingDown is an invocation refused or abandoned because the pool is closing.
 var ErrShuttingDown = errors.New("execenv: the pool is shutting down")
 
-// InvalidRuntimeError is a function whose runtime the pool cannot run: only OS-only
-// runtimes (provided.*), whose bootstrap is an executable, run here.
-type InvalidRuntimeError struct{ Runtime string }
+// InvalidRuntimeError is a function whose runtime the pool cannot run: a runtime other
+// than provided.*, python3.x and nodejs*, or a managed runtime whose interpreter the host
+// lacks (Reason then names the binary and how to install it).
+type InvalidRuntimeError struct {
+	Runtime string
+	Reason  string
+}
 
 func (e *InvalidRuntimeError) Error() string {
-	return fmt.Sprintf("execenv: runtime %q cannot run here: only OS-only runtimes (provided.*) do", e.Runtime)
+	if e.Reason != "" {
+		return fmt.Sprintf("execenv: runtime %q cannot run here: %s", e.Runtime, e.Reason)
+	}
+	return fmt.Sprintf("execenv: runtime %q cannot run here: only provided.*, python3.x and nodejs* runtimes do", e.Runtime)
 }
 
 // PackageError is a deployment package that cannot be unpacked.

@@ -301,9 +301,25 @@ func (s *logSink) start(inv *invocation) {
 	s.platform(fmt.Sprintf("START RequestId: %s Version: %s", inv.id, s.version))
 }
 
-// platformRecord is the record of a platform.start or platform.report event.
+// initStart is Lambda's INIT_START line (platform.initStart for JSON logs), naming the
+// host interpreter and its version that run a managed runtime here.
+func (s *logSink) initStart(in *interpreter) string {
+	if s.format == "JSON" {
+		return s.platformEvent("platform.initStart", platformRecord{InitializationType: "on-demand", Phase: "init",
+			RuntimeVersion: in.runtime, Interpreter: in.path, InterpreterVersion: in.version})
+	}
+	return in.initLine()
+}
+
+// platformRecord is the record of a platform event.
 type platformRecord struct {
-	RequestID string         `json:"requestId"`
+	InitializationType string `json:"initializationType,omitempty"`
+	Phase              string `json:"phase,omitempty"`
+	RuntimeVersion     string `json:"runtimeVersion,omitempty"`
+	Interpreter        string `json:"interpreter,omitempty"`
+	InterpreterVersion string `json:"interpreterVersion,omitempty"`
+
+	RequestID string         `json:"requestId,omitempty"`
 	Version   string         `json:"version,omitempty"`
 	Metrics   *reportMetrics `json:"metrics,omitempty"`
 	Status    string         `json:"status,omitempty"`

@@ -34,6 +34,9 @@ type Function struct {
 	LogFormat string
 	// ApplicationLogLevel is LoggingConfig.ApplicationLogLevel, passed as AWS_LAMBDA_LOG_LEVEL.
 	ApplicationLogLevel string
+	// Layers are the zips of the function's layers, unpacked in order into the
+	// environment's equivalent of /opt (a later layer's file replaces an earlier one's).
+	Layers []string
 }
 
 // Result is one finished invocation.
@@ -93,6 +96,7 @@ func WithMaxConcurrency(n int) Option { return func(p *Pool) { p.maxConcurrency 
 // of it for PER_TENANT functions, and "" otherwise.
 type poolKey struct {
 	function, version, codeSHA, tenant string
+	opt                                string // the unpacked layers, "" for none
 }
 
 // Pool runs execution environments.
@@ -103,6 +107,7 @@ type Pool struct {
 	code           codeCache
 	logs           logClient
 	faults         *faults.Set
+	interpreters   *interpreters
 	done           chan struct{}
 	wg             sync.WaitGroup // reaper, process watchers, log shippers
 
@@ -125,6 +130,7 @@ func New(env *core.Env, opts ...Option) *Pool {
 		o(p)
 	}
 	p.code.m = map[string]*codeEntry{}
+	p.interpreters = newInterpreters(env.StateDir)
 	p.logs.env = env
 	// The first tick is armed here, not in the goroutine, so that a FakeClock advanced
 	// right after New still fires it.
@@ -171,11 +177,21 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 	if plan.Throttle {
 		return Result{}, &ThrottledError{Reason: InjectedThrottle}
 	}
+	interp, err := p.interpreters.resolve(fn.Runtime)
+	if err != nil {
+		return Result{}, err
+	}
 	code, err := p.code.prepare(p.env.StateDir, fn)
+	var opt string
+	if err == nil && len(fn.Layers) > 0 {
+		opt, err = p.code.layers(p.env.StateDir, fn.Layers)
+	}
 	if err != nil {
 		return Result{}, &PackageError{Function: fn.Name, Err: err}
 	}
-	if msg := code.problem(fn.Architecture); msg != "" {
+	if interp != nil {
+		p.warnVersion(fn, interp)
+	} else if msg := code.problem(fn.Architecture); msg != "" {
 		p.env.Logger.Warn("lambda bootstrap cannot run here", "function", fn.Name, "reason", msg)
 		return invalidEntrypoint(fn, requestID, msg), nil
 	}
@@ -184,7 +200,7 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 	}
 	defer p.leave(fn)
 
-	key := poolKey{function: fn.Name, version: fn.Version, codeSHA: code.sha, tenant: tenantID}
+	key := poolKey{function: fn.Name, version: fn.Version, codeSHA: code.sha, opt: opt, tenant: tenantID}
 	for attempt := 1; ; attempt++ {
 		e, cold, err := p.take(key, fn, code)
 		if err != nil {
@@ -204,6 +220,15 @@ func (p *Pool) invoke(fn Function, tenantID, requestID string, payload []byte) (
 			out := exitOutcome(requestID, fmt.Errorf("%d environments exited before taking the invocation", attempt))
 			return Result{Payload: out.payload, FunctionError: "Unhandled", ExecutedVersion: fn.Version}, nil
 		}
+	}
+}
+
+// warnVersion says once per function that its runtime runs on another interpreter version.
+func (p *Pool) warnVersion(fn Function, in *interpreter) {
+	if !in.matches() && p.interpreters.warnOnce(fn.Name) {
+		p.env.Logger.Warn("lambda function runs on another interpreter version than its runtime",
+			"function", fn.Name, "runtime", fn.Runtime, "interpreter", in.path, "version", in.version,
+			"install", in.want.preferred())
 	}
 }
 

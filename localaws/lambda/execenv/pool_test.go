@@ -98,11 +98,11 @@ func TestInvokeRejects(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	t.Run("a runtime localaws cannot run", func(t *testing.T) {
-		fn := h.function(t, "py", func(f *execenv.Function) { f.Runtime = "python3.12" })
+		fn := h.function(t, "java", func(f *execenv.Function) { f.Runtime = "java21" })
 		_, err := h.pool.Invoke(context.Background(), fn, "", "", []byte(`{}`))
 		var re *execenv.InvalidRuntimeError
 		require.ErrorAs(t, err, &re)
-		assert.Equal(t, "python3.12", re.Runtime)
+		assert.Equal(t, "java21", re.Runtime)
 	})
 	t.Run("a function without the fields the control plane sets", func(t *testing.T) {
 		fn := h.function(t, "bare", func(f *execenv.Function) { f.Timeout, f.LogGroup = 0, "" })
