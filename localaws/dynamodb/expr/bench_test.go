@@ -1,6 +1,7 @@
 package expr_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/expr"
@@ -37,6 +38,22 @@ func BenchmarkUpdateParseAndApply(b *testing.B) {
 		}
 		if _, err := u.Apply(it); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDeeplyNestedCondition is the worst case the 4 KB limit allows: 2,000 nested
+// parentheses. Lookahead past a parenthesis is a table lookup, so it stays linear.
+func BenchmarkDeeplyNestedCondition(b *testing.B) {
+	src := strings.Repeat("(", 2000) + "a = :v" + strings.Repeat(")", 2000)
+	vals := values(b, `{":v":{"N":"1"}}`)
+	for b.Loop() {
+		ph, err := expr.NewPlaceholders(nil, vals)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := expr.ParseCondition(expr.ConditionExpression, src, ph); err == nil {
+			b.Fatal("redundant parentheses accepted")
 		}
 	}
 }

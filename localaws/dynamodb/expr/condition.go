@@ -126,25 +126,6 @@ func (p *parser) parsePrimary() (node, bool, error) {
 	return n, false, err
 }
 
-// afterParen is the token after the parenthesis that closes the one at p.pos+offset.
-// It lets the parser decide by lookahead between "(a) = :v" (an operand) and
-// "(a = :v)" (a condition), and between size(a) > :v and begins_with(a, :v), without
-// backtracking.
-func (p *parser) afterParen(offset int) token {
-	depth := 0
-	for i := p.pos + offset; i < len(p.toks); i++ {
-		switch t := p.toks[i]; {
-		case t.is("("):
-			depth++
-		case t.is(")"):
-			if depth--; depth == 0 {
-				return p.peekAt(i + 1 - p.pos)
-			}
-		}
-	}
-	return p.toks[len(p.toks)-1]
-}
-
 // startsComparison reports whether t continues an operand into a comparison.
 func startsComparison(t token) bool { return isComparator(t) || t.is("BETWEEN") || t.is("IN") }
 

@@ -85,10 +85,40 @@ type scanner struct {
 	src  string
 	toks []token
 	pos  int
+	// closer holds, at the index of each "(" token, the index of its ")" (or of EOF),
+	// so that lookahead past a parenthesis costs nothing.
+	closer []int
 }
 
 func newScanner(kind Kind, src string) scanner {
-	return scanner{kind: kind, src: src, toks: lex(src)}
+	toks := lex(src)
+	closer := make([]int, len(toks))
+	var open []int
+	for i, t := range toks {
+		switch {
+		case t.is("("):
+			open = append(open, i)
+		case t.is(")") && len(open) > 0:
+			closer[open[len(open)-1]] = i
+			open = open[:len(open)-1]
+		}
+	}
+	for _, i := range open {
+		closer[i] = len(toks) - 1
+	}
+	return scanner{kind: kind, src: src, toks: toks, closer: closer}
+}
+
+// afterParen is the token after the parenthesis that closes the one at p.pos+offset.
+// It lets the parsers decide by lookahead between "(a) = :v" (an operand) and
+// "(a = :v)" (a condition), and between size(a) > :v and begins_with(a, :v), without
+// backtracking.
+func (s *scanner) afterParen(offset int) token {
+	i := s.pos + offset
+	if i >= len(s.toks) || !s.toks[i].is("(") {
+		return s.toks[len(s.toks)-1]
+	}
+	return s.peekAt(s.closer[i] + 1 - s.pos)
 }
 
 func (s *scanner) peek() token { return s.toks[s.pos] }
