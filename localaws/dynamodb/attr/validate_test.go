@@ -15,6 +15,7 @@ func TestValidateGivesAWSMessages(t *testing.T) {
 	}{
 		{"no type", `{}`, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
 		{"unknown member only", `{"X":"a"}`, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
+		{"null instead of a value", `null`, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
 		{"two types", `{"S":"a","N":"1"}`, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"},
 		{"empty value nested in a map", `{"M":{"a":{}}}`, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
 		{"empty value nested in a list", `{"L":[{"S":"a"},{}]}`, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},

@@ -10,7 +10,9 @@ import (
 
 // Placeholders holds one request's ExpressionAttributeNames and
 // ExpressionAttributeValues and tracks which of them its expressions use: DynamoDB
-// rejects a request that defines a placeholder none of its expressions uses.
+// rejects a request that defines a placeholder none of its expressions uses. One value
+// serves one request and is not safe for concurrent use; parsed expressions are
+// immutable and are.
 type Placeholders struct {
 	names      map[string]string
 	values     attr.Item
