@@ -1,6 +1,7 @@
 // Package evidence is the logic of the example tenant worker: an isolated backend that checks its tenant and writes
 // one evidence record per invocation to a queue, so that tests can prove that no execution environment ever served two
-// tenants.
+// tenants. With a tenant data table it also writes an item per invocation under its own tenant's key, with
+// tenant-scoped credentials, and on a marked message tries to read another tenant's data, recording the refusal.
 package evidence
 
 import (
@@ -39,6 +40,8 @@ type Record struct {
 	Source        string `json:"source"`         // the router's source name
 	MessageID     string `json:"message_id"`     // the SQS message ID or EventBridge event ID
 	PID           int    `json:"pid"`
+	// Data is what the invocation did in the tenant data table; absent when the worker has none.
+	Data *DataRecord `json:"data,omitempty"`
 }
 
 // QueueURLFromEnv returns the evidence queue URL, or an error that says how to set it.
@@ -65,6 +68,7 @@ type Worker struct {
 	log      *slog.Logger
 	envID    string
 	pid      int
+	table    *tenantTable // nil without a tenant data table
 
 	mu  sync.Mutex // held across the send, so that sequence numbers are written without gaps
 	seq int64      // records written so far
@@ -122,6 +126,13 @@ func (w *Worker) Handle(ctx context.Context, env isolation.Envelope) error {
 		Source:        env.Source,
 		MessageID:     env.MessageID,
 		PID:           w.pid,
+	}
+	if w.table != nil {
+		if rec.Data, err = w.table.write(ctx, tenantID, rec, env.Body); err != nil {
+			w.log.LogAttrs(ctx, slog.LevelError, "tenant data not written", slog.String("messageId", env.MessageID),
+				slog.String("error", err.Error()))
+			return err
+		}
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
