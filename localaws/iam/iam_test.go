@@ -259,6 +259,17 @@ func TestRoleErrors(t *testing.T) {
 				PolicyDocument: aws.String(`{"Statement":{"Effect":"Allow","Action":"s3:*"}}`)})
 			return err
 		}, "MalformedPolicyDocument", 400},
+		{"inline policy with an unknown condition operator is MalformedPolicyDocument", func() error {
+			_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("existing"), PolicyName: aws.String("p"),
+				PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*",` +
+					`"Condition":{"StringEqualz":{"aws:username":"x"}}}}`)})
+			return err
+		}, "MalformedPolicyDocument", 400},
+		{"trust policy without a Principal is MalformedPolicyDocument", func() error {
+			_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("np"),
+				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`)})
+			return err
+		}, "MalformedPolicyDocument", 400},
 		{"inline policy on a missing role is NoSuchEntity", func() error {
 			_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("nope"), PolicyName: aws.String("p"),
 				PolicyDocument: aws.String(identityDoc("*"))})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/managed"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/policy"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
@@ -114,8 +115,8 @@ func parsePolicyARN(arn string) (policyRef, error) {
 }
 
 // attachable resolves a policy ARN that a role may attach. AWS managed policies are
-// accepted without checking: localaws carries only a few of AWS's (localaws/iam/managed). Customer managed
-// policies must exist. The caller holds s.mu.
+// accepted without checking: localaws carries only a few of AWS's (localaws/iam/managed).
+// Customer managed policies must exist. The caller holds s.mu.
 func (s *Service) attachable(arn string) (policyRef, *managedPolicy, error) {
 	ref, err := parsePolicyARN(arn)
 	if err != nil {
@@ -229,7 +230,7 @@ func identityDocParam(form url.Values) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return doc, validatePolicyDocument(policyDocumentParam, doc, identityPolicy)
+	return doc, validatePolicyDocument(policyDocumentParam, doc, policy.Identity)
 }
 
 func managedDocParam(form url.Values) (string, error) {

@@ -1,18 +1,12 @@
 package iam
 
 import (
-	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"unicode"
-)
 
-// docKind says which grammar a policy document must follow.
-type docKind int
-
-const (
-	identityPolicy docKind = iota // inline and managed policies: Resource required, no Principal
-	trustPolicy                   // a role's assume role policy: Principal allowed, no Resource
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/policy"
 )
 
 // Default IAM quotas on document size. IAM does not count white space against them.
@@ -23,70 +17,20 @@ const (
 )
 
 // validatePolicyDocument checks what IAM checks before storing a document: the model
-// constraints, JSON syntax, and the policy grammar's required and forbidden elements.
-// It never evaluates the policy.
-func validatePolicyDocument(p param, doc string, kind docKind) error {
+// constraints, then the policy grammar of its kind (localaws/iam/policy), with IAM's
+// MalformedPolicyDocument messages.
+func validatePolicyDocument(p param, doc string, kind policy.Kind) error {
 	if err := p.check(doc); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(strings.NewReader(doc))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil || dec.More() {
-		return malformedPolicy("This policy contains invalid Json")
+	parsed, err := policy.Parse(doc)
+	if err == nil {
+		err = parsed.Validate(kind)
 	}
-	root, ok := v.(map[string]any)
-	if !ok {
-		return malformedPolicy("Syntax errors in policy.")
+	if perr, ok := errors.AsType[*policy.Error](err); ok {
+		return malformedPolicy("%s", perr.Message)
 	}
-	if ver, ok := root["Version"]; ok && ver != "2012-10-17" && ver != "2008-10-17" {
-		return malformedPolicy("The policy failed legacy parsing")
-	}
-	var statements []any
-	switch st := root["Statement"].(type) {
-	case map[string]any:
-		statements = []any{st}
-	case []any:
-		statements = st
-	}
-	if len(statements) == 0 {
-		return malformedPolicy("Syntax errors in policy.")
-	}
-	for _, raw := range statements {
-		st, ok := raw.(map[string]any)
-		if !ok {
-			return malformedPolicy("Syntax errors in policy.")
-		}
-		if e := st["Effect"]; e != "Allow" && e != "Deny" {
-			return malformedPolicy("Syntax errors in policy.")
-		}
-		if !hasAny(st, "Action", "NotAction") {
-			return malformedPolicy("Policy statement must contain actions.")
-		}
-		switch kind {
-		case identityPolicy:
-			if hasAny(st, "Principal", "NotPrincipal") {
-				return malformedPolicy("Policy document should not specify a principal.")
-			}
-			if !hasAny(st, "Resource", "NotResource") {
-				return malformedPolicy("Policy statement must contain resources.")
-			}
-		case trustPolicy:
-			if hasAny(st, "Resource", "NotResource") {
-				return malformedPolicy("Has prohibited field Resource")
-			}
-		}
-	}
-	return nil
-}
-
-func hasAny(m map[string]any, keys ...string) bool {
-	for _, k := range keys {
-		if _, ok := m[k]; ok {
-			return true
-		}
-	}
-	return false
+	return err
 }
 
 // policySize is a document's size as IAM counts it against quotas: without white space.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/policy"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
@@ -107,7 +108,7 @@ func trustPolicyParam(form url.Values, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := validatePolicyDocument(p, doc, trustPolicy); err != nil {
+	if err := validatePolicyDocument(p, doc, policy.Trust); err != nil {
 		return "", err
 	}
 	if policySize(doc) > trustPolicyMaxSize {

@@ -94,6 +94,7 @@ const (
 	msgNoResourceHere = "Has prohibited field Resource"
 	msgBadPrincipal   = "Invalid principal in policy"
 	msgVendor         = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+	msgOneColon       = "Actions/Condition can contain only one colon."
 	msgSidUnique      = "Statement IDs (SID) in a single policy must be unique."
 	msgSidChars       = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
 )
@@ -213,8 +214,11 @@ func parseStatement(m map[string]any, vars bool) (Statement, error) {
 		return st, malformed(msgNoActions)
 	}
 	for _, a := range actions {
-		if a != "*" && !strings.Contains(a, ":") {
+		switch colons := strings.Count(a, ":"); {
+		case a != "*" && colons == 0:
 			return st, malformed(msgVendor)
+		case colons > 1:
+			return st, malformed(msgOneColon)
 		}
 		// Actions never take variables, and compare case-insensitively.
 		st.actions = append(st.actions, compile(strings.ToLower(a), false, true))

@@ -29,6 +29,8 @@ func TestParseRefusesMalformedDocuments(t *testing.T) {
 		{"an empty action list", stmt(`"Effect":"Allow","Action":[],"Resource":"*"`), "Policy statement must contain actions."},
 		{"an action without a service", stmt(`"Effect":"Allow","Action":"SendMessage","Resource":"*"`),
 			"Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"an ARN as action", stmt(`"Effect":"Allow","Action":"arn:aws:logs:*","Resource":"*"`),
+			"Actions/Condition can contain only one colon."},
 		{"both Action and NotAction", stmt(`"Effect":"Allow","Action":"s3:*","NotAction":"iam:*","Resource":"*"`), "Syntax errors in policy."},
 		{"an unknown statement element", stmt(`"Effect":"Allow","Action":"s3:*","Resource":"*","Condtion":{}`), "Syntax errors in policy."},
 		{"a number as action", stmt(`"Effect":"Allow","Action":7,"Resource":"*"`), "Syntax errors in policy."},
