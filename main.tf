@@ -46,6 +46,11 @@ data "aws_partition" "current" {
     }
 
     precondition {
+      condition     = !(var.create_tenant_registry && var.tenant_registry_table_arn != null)
+      error_message = "Set create_tenant_registry = true to have the module create \"${var.name}-tenants\", or tenant_registry_table_arn to use your own table, not both."
+    }
+
+    precondition {
       condition     = length(local.duplicate_bus_names) == 0
       error_message = "EventBridge sources with create_bus = true would create the bus(es) ${join(", ", local.duplicate_bus_names)} more than once: give them distinct bus_name values, or create the bus in one source and set create_bus = false in the others."
     }
@@ -97,6 +102,9 @@ locals {
     dotnet   = { pattern = "^[^:\\s]+(::[^:\\s]+::[^:\\s]+)?$", example = "Assembly::Namespace.Class::Method, such as \"Worker::Worker.Function::Handle\"" }
   }
   backend_handler_form = local.backend_handler_forms[local.backend_runtime_family]
+
+  # The registry: created, brought by the caller, or none.
+  tenant_registry_enabled = var.create_tenant_registry || var.tenant_registry_table_arn != null
 
   router_function_name  = "${var.name}-router"
   backend_function_name = "${var.name}-backend"
@@ -291,6 +299,27 @@ module "tenant_access" {
 }
 
 ################################################################################
+# Tenant registry: tenants' statuses, and the held queue of suspended tenants
+################################################################################
+
+module "tenant_registry" {
+  source = "./modules/tenant-registry"
+  count  = local.tenant_registry_enabled ? 1 : 0
+
+  create_table = var.create_tenant_registry
+  table_name   = var.create_tenant_registry ? "${var.name}-tenants" : null
+  # Through the data source that holds the checks, so that both a table ARN and
+  # create_tenant_registry never reach the submodule.
+  table_arn = data.aws_partition.current.partition != "" ? var.tenant_registry_table_arn : null
+
+  held_queue_name                = "${var.name}-held"
+  held_message_retention_seconds = var.held_message_retention_seconds
+  held_queue_kms_master_key_id   = var.sqs_kms_master_key_id
+
+  tags = var.tags
+}
+
+################################################################################
 # Router: extracts and validates the tenant, invokes the backend with it
 ################################################################################
 
@@ -325,6 +354,16 @@ module "router" {
   tenant_id_case       = var.tenant_id_case
   invocation_mode      = var.invocation_mode
   max_parallel_invokes = var.max_parallel_invokes
+
+  tenant_registry = local.tenant_registry_enabled ? {
+    table_name        = module.tenant_registry[0].table_name
+    table_arn         = module.tenant_registry[0].table_arn
+    held_queue_name   = module.tenant_registry[0].held_queue_name
+    held_queue_url    = module.tenant_registry[0].held_queue_url
+    held_queue_arn    = module.tenant_registry[0].held_queue_arn
+    cache_ttl_seconds = var.tenant_registry_cache_ttl_seconds
+    stale_seconds     = var.tenant_registry_stale_seconds
+  } : null
 
   quarantine_queue_name                = "${var.name}-quarantine"
   quarantine_message_retention_seconds = var.quarantine_message_retention_seconds

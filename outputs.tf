@@ -177,3 +177,40 @@ output "eventbridge_event_source_mapping_uuids" {
   description = "UUIDs of the event source mappings from the buffer queues to the router, keyed like var.eventbridge_sources; null for a source that targets the router directly."
   value       = { for k, m in module.eventbridge_source : k => m.event_source_mapping_uuid }
 }
+
+################################################################################
+# Tenant registry
+################################################################################
+
+output "tenant_registry_table_name" {
+  description = "Name of the tenant registry table, or null without a registry."
+  value       = try(module.tenant_registry[0].table_name, null)
+}
+
+output "tenant_registry_table_arn" {
+  description = "ARN of the tenant registry table, or null without a registry."
+  value       = try(module.tenant_registry[0].table_arn, null)
+}
+
+output "held_queue_url" {
+  description = "URL of the held queue of suspended tenants' messages, or null without a registry."
+  value       = try(module.tenant_registry[0].held_queue_url, null)
+}
+
+output "held_queue_arn" {
+  description = "ARN of the held queue, or null without a registry."
+  value       = try(module.tenant_registry[0].held_queue_arn, null)
+}
+
+output "tenantctl" {
+  description = "What cmd/tenantctl reads (terraform output -json tenantctl), or null without a registry: the table, the held queue, the cache TTL, and each source's kind, queue URL and bus, to replay held messages into."
+  value = local.tenant_registry_enabled ? {
+    table_name        = module.tenant_registry[0].table_name
+    held_queue_url    = module.tenant_registry[0].held_queue_url
+    cache_ttl_seconds = var.tenant_registry_cache_ttl_seconds
+    sources = merge(
+      { for k, m in module.sqs_source : k => { kind = "sqs", queue_url = m.queue_url, bus_name = null } },
+      { for k, m in module.eventbridge_source : k => { kind = "eventbridge", queue_url = m.buffer_queue_url, bus_name = m.bus_name } },
+    )
+  } : null
+}

@@ -389,7 +389,7 @@ variable "tenant_pattern" {
 }
 
 variable "known_tenants" {
-  description = "Tenant IDs the router accepts; empty (default) accepts every tenant that matches tenant_pattern, others are quarantined as unknown_tenant."
+  description = "Tenant IDs the router accepts; empty (default) accepts every tenant that matches tenant_pattern, others are quarantined as unknown_tenant. With a tenant registry, the registry's status wins and known_tenants only admits tenants the registry has no item for."
   type        = list(string)
   default     = []
   nullable    = false
@@ -445,6 +445,64 @@ variable "quarantine_message_retention_seconds" {
   validation {
     condition     = var.quarantine_message_retention_seconds >= 60 && var.quarantine_message_retention_seconds <= 1209600 && floor(var.quarantine_message_retention_seconds) == var.quarantine_message_retention_seconds
     error_message = "Set quarantine_message_retention_seconds to a whole number from 60 to 1209600."
+  }
+}
+
+################################################################################
+# Tenant registry
+################################################################################
+
+variable "create_tenant_registry" {
+  description = "Whether to create the tenant registry: a DynamoDB table \"<name>-tenants\" (ACTIVE, SUSPENDED or OFFBOARDED per tenant, read by the router) and a held queue \"<name>-held\" for suspended tenants' messages; false (default) creates neither unless tenant_registry_table_arn is set."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tenant_registry_table_arn" {
+  description = "ARN of an existing tenant registry table (string partition key tenant_id) to use instead of creating one, with create_tenant_registry = false; the module still creates the held queue. Null (default) for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_registry_table_arn == null || can(regex("^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[a-zA-Z0-9_.-]{3,255}$", var.tenant_registry_table_arn))
+    error_message = "Set tenant_registry_table_arn to a DynamoDB table ARN, arn:aws:dynamodb:<region>:<account>:table/<name> (not a stream or index ARN), or to null and create_tenant_registry = true to have the module create the table."
+  }
+}
+
+variable "tenant_registry_cache_ttl_seconds" {
+  description = "How long the router trusts a tenant's status (or its absence) before reading the registry again, in seconds, 1-3600; a tenant added or suspended takes effect within this time."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.tenant_registry_cache_ttl_seconds >= 1 && var.tenant_registry_cache_ttl_seconds <= 3600 && floor(var.tenant_registry_cache_ttl_seconds) == var.tenant_registry_cache_ttl_seconds
+    error_message = "Set tenant_registry_cache_ttl_seconds to a whole number from 1 to 3600."
+  }
+}
+
+variable "tenant_registry_stale_seconds" {
+  description = "How long past its TTL the router keeps serving a tenant's last known status while the registry fails, in seconds, 0-86400 (0: retry every message of a tenant whose status has expired until the registry answers)."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.tenant_registry_stale_seconds >= 0 && var.tenant_registry_stale_seconds <= 86400 && floor(var.tenant_registry_stale_seconds) == var.tenant_registry_stale_seconds
+    error_message = "Set tenant_registry_stale_seconds to a whole number from 0 to 86400."
+  }
+}
+
+variable "held_message_retention_seconds" {
+  description = "How long the held queue keeps a suspended tenant's message, in seconds, 60-1209600 (default 14 days, like a dead-letter queue); resume the tenant before then."
+  type        = number
+  default     = 1209600
+  nullable    = false
+
+  validation {
+    condition     = var.held_message_retention_seconds >= 60 && var.held_message_retention_seconds <= 1209600 && floor(var.held_message_retention_seconds) == var.held_message_retention_seconds
+    error_message = "Set held_message_retention_seconds to a whole number from 60 to 1209600."
   }
 }
 

@@ -63,6 +63,9 @@ module "tenant_isolation" {
   known_tenants   = var.known_tenants
   tenant_id_case  = var.tenant_id_case
 
+  create_tenant_registry            = var.create_tenant_registry
+  tenant_registry_cache_ttl_seconds = var.tenant_registry_cache_ttl_seconds
+
   sqs_sources = {
     # The tenant may come in the tenantId message attribute or at /tenantId in
     # the JSON body; when both are present they must agree.

@@ -114,3 +114,8 @@ output "backend_log_group_name" {
   description = "Name of the backend's log group."
   value       = module.tenant_isolation.backend_log_group_name
 }
+
+output "tenantctl" {
+  description = "What cmd/tenantctl reads to find the registry, the held queue and the sources (tenantctl -chdir examples/complete), or null without a registry."
+  value       = module.tenant_isolation.tenantctl
+}

@@ -59,6 +59,20 @@ variable "tenant_id_case" {
   nullable    = false
 }
 
+variable "create_tenant_registry" {
+  description = "Whether to create the tenant registry (\"<name>-tenants\" and \"<name>-held\"); then only tenants added with tenantctl, or listed in known_tenants, are routed. Default false."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tenant_registry_cache_ttl_seconds" {
+  description = "How long the router caches a tenant's status, in seconds, 1-3600 (default 60)."
+  type        = number
+  default     = 60
+  nullable    = false
+}
+
 variable "batch_size" {
   description = "Largest number of messages per router invocation from each source queue, 1-10000."
   type        = number

@@ -38,7 +38,7 @@ locals {
     }
   ]
 
-  environment_variables = {
+  environment_variables = merge({
     ROUTER_BACKEND_FUNCTION     = var.backend_function_arn
     ROUTER_QUARANTINE_QUEUE_URL = module.quarantine_queue.url
     ROUTER_SOURCES              = jsonencode(local.router_sources)
@@ -47,15 +47,23 @@ locals {
     ROUTER_TENANT_ID_CASE       = var.tenant_id_case
     ROUTER_INVOCATION_MODE      = var.invocation_mode
     ROUTER_MAX_PARALLEL         = tostring(var.max_parallel_invokes)
-  }
+    }, var.tenant_registry == null ? {} : {
+    ROUTER_REGISTRY_TABLE             = var.tenant_registry.table_name
+    ROUTER_HELD_QUEUE_URL             = var.tenant_registry.held_queue_url
+    ROUTER_REGISTRY_CACHE_TTL_SECONDS = tostring(var.tenant_registry.cache_ttl_seconds)
+    ROUTER_REGISTRY_STALE_SECONDS     = tostring(var.tenant_registry.stale_seconds)
+  })
 
-  # Lambda refuses an environment over 4 KB (names and values). The quarantine
-  # queue's URL is known only once the queue exists, so it is counted at the
-  # length SQS gives it: https://sqs.<region>.<dns suffix>/<account>/<name>.
-  quarantine_queue_url_length = length("https://sqs.${local.region}.${data.aws_partition.current.dns_suffix}/${local.account_id}/${local.quarantine_queue_name}")
+  # Lambda refuses an environment over 4 KB (names and values). Queue URLs are
+  # known only once the queues exist, so they are counted at the length SQS
+  # gives them: https://sqs.<region>.<dns suffix>/<account>/<name>.
+  queue_url_names = merge(
+    { ROUTER_QUARANTINE_QUEUE_URL = local.quarantine_queue_name },
+    var.tenant_registry == null ? {} : { ROUTER_HELD_QUEUE_URL = var.tenant_registry.held_queue_name },
+  )
   environment_size = sum(concat(
-    [for k, v in local.environment_variables : length(k) + length(v) if k != "ROUTER_QUARANTINE_QUEUE_URL"],
-    [length("ROUTER_QUARANTINE_QUEUE_URL") + local.quarantine_queue_url_length],
+    [for k, v in local.environment_variables : length(k) + length(v) if !contains(keys(local.queue_url_names), k)],
+    [for k, n in local.queue_url_names : length(k) + length("https://sqs.${local.region}.${data.aws_partition.current.dns_suffix}/${local.account_id}/${n}")],
   ))
 }
 
@@ -115,6 +123,28 @@ data "aws_iam_policy_document" "this" {
     sid       = "SendRejectedMessagesToQuarantine"
     actions   = ["sqs:SendMessage"]
     resources = [module.quarantine_queue.arn]
+  }
+
+  # The router reads tenants' statuses with BatchGetItem only; it never calls
+  # GetItem, writes, scans or queries, so it is given nothing else.
+  dynamic "statement" {
+    for_each = var.tenant_registry == null ? [] : [var.tenant_registry]
+
+    content {
+      sid       = "ReadTenantStatusFromRegistry"
+      actions   = ["dynamodb:BatchGetItem"]
+      resources = [statement.value.table_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.tenant_registry == null ? [] : [var.tenant_registry]
+
+    content {
+      sid       = "HoldSuspendedTenantsMessages"
+      actions   = ["sqs:SendMessage"]
+      resources = [statement.value.held_queue_arn]
+    }
   }
 
   # What the event source mappings need to read the router's own source queues.
@@ -231,7 +261,7 @@ resource "aws_lambda_function" "this" {
 
     precondition {
       condition     = local.environment_size <= 4096
-      error_message = "The router's environment would take ${local.environment_size} bytes, over Lambda's 4 KB limit; ROUTER_KNOWN_TENANTS takes ${length(local.environment_variables.ROUTER_KNOWN_TENANTS)} of them for ${length(var.known_tenants)} known_tenants. List fewer known_tenants, or none (tenant_pattern still applies, and the backend can check tenants itself), or use fewer sources or tenant rules."
+      error_message = "The router's environment would take ${local.environment_size} bytes, over Lambda's 4 KB limit; ROUTER_KNOWN_TENANTS takes ${length(local.environment_variables.ROUTER_KNOWN_TENANTS)} of them for ${length(var.known_tenants)} known_tenants. List fewer known_tenants, or none (keep tenants in the tenant registry, create_tenant_registry, which has no such limit), or use fewer sources or tenant rules."
     }
   }
 }

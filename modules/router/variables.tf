@@ -362,6 +362,34 @@ variable "quarantine_message_retention_seconds" {
 }
 
 ################################################################################
+# Tenant registry
+################################################################################
+
+variable "tenant_registry" {
+  description = "The tenant registry the router reads, or null (default) for none: the table's name and ARN, the held queue's name, URL and ARN, how long a status is cached (cache_ttl_seconds, 1-3600, default 60) and how long past that the last known status is served while the registry fails (stale_seconds, 0-86400, default 300)."
+  type = object({
+    table_name        = string
+    table_arn         = string
+    held_queue_name   = string
+    held_queue_url    = string
+    held_queue_arn    = string
+    cache_ttl_seconds = optional(number, 60)
+    stale_seconds     = optional(number, 300)
+  })
+  default = null
+
+  validation {
+    condition     = var.tenant_registry == null || try(var.tenant_registry.cache_ttl_seconds >= 1 && var.tenant_registry.cache_ttl_seconds <= 3600 && floor(var.tenant_registry.cache_ttl_seconds) == var.tenant_registry.cache_ttl_seconds, false)
+    error_message = "Set tenant_registry.cache_ttl_seconds to a whole number from 1 to 3600."
+  }
+
+  validation {
+    condition     = var.tenant_registry == null || try(var.tenant_registry.stale_seconds >= 0 && var.tenant_registry.stale_seconds <= 86400 && floor(var.tenant_registry.stale_seconds) == var.tenant_registry.stale_seconds, false)
+    error_message = "Set tenant_registry.stale_seconds to a whole number from 0 (never serve a stale status) to 86400."
+  }
+}
+
+################################################################################
 # Asynchronous invocation of the router (EventBridge rules that target it directly)
 ################################################################################
 

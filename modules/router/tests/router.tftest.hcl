@@ -95,3 +95,66 @@ run "environment_over_4_kb_is_refused" {
 
   expect_failures = [aws_lambda_function.this]
 }
+
+run "registry_gives_the_role_batch_reads_of_its_table_and_sends_to_the_held_queue_only" {
+  command = plan
+
+  variables {
+    tenant_registry = {
+      table_name      = "ti-tenants"
+      table_arn       = "arn:aws:dynamodb:eu-west-1:123456789012:table/ti-tenants"
+      held_queue_name = "ti-held"
+      held_queue_url  = "https://sqs.eu-west-1.amazonaws.com/123456789012/ti-held"
+      held_queue_arn  = "arn:aws:sqs:eu-west-1:123456789012:ti-held"
+    }
+  }
+
+  assert {
+    condition = [for st in data.aws_iam_policy_document.this.statement : { actions = st.actions, resources = st.resources } if st.sid == "ReadTenantStatusFromRegistry"] == [{
+      actions   = toset(["dynamodb:BatchGetItem"])
+      resources = toset(["arn:aws:dynamodb:eu-west-1:123456789012:table/ti-tenants"])
+    }]
+    error_message = "The router may only BatchGetItem on the registry table: it never writes, scans or reads another table."
+  }
+
+  assert {
+    condition     = length([for st in data.aws_iam_policy_document.this.statement : st if anytrue([for a in st.actions : startswith(a, "dynamodb:")]) && st.sid != "ReadTenantStatusFromRegistry"]) == 0
+    error_message = "No other statement may grant DynamoDB actions."
+  }
+
+  assert {
+    condition     = one([for st in data.aws_iam_policy_document.this.statement : st.resources if st.sid == "HoldSuspendedTenantsMessages"]) == toset(["arn:aws:sqs:eu-west-1:123456789012:ti-held"])
+    error_message = "The router must be able to send to the held queue, and to no other queue for it."
+  }
+
+  assert {
+    condition     = output.environment_variables.ROUTER_REGISTRY_TABLE == "ti-tenants" && output.environment_variables.ROUTER_REGISTRY_CACHE_TTL_SECONDS == "60" && output.environment_variables.ROUTER_REGISTRY_STALE_SECONDS == "300"
+    error_message = "The router's environment must name the table and carry the cache defaults (60 s TTL, 300 s stale)."
+  }
+}
+
+run "no_registry_no_dynamodb_access" {
+  command = plan
+
+  assert {
+    condition     = length([for st in data.aws_iam_policy_document.this.statement : st if anytrue([for a in st.actions : startswith(a, "dynamodb:")])]) == 0 && !contains(keys(output.environment_variables), "ROUTER_REGISTRY_TABLE")
+    error_message = "Without a registry the router gets no DynamoDB permission and no registry variables."
+  }
+}
+
+run "registry_cache_ttl_of_zero_is_refused" {
+  command = plan
+
+  variables {
+    tenant_registry = {
+      table_name        = "ti-tenants"
+      table_arn         = "arn:aws:dynamodb:eu-west-1:123456789012:table/ti-tenants"
+      held_queue_name   = "ti-held"
+      held_queue_url    = "https://sqs.eu-west-1.amazonaws.com/123456789012/ti-held"
+      held_queue_arn    = "arn:aws:sqs:eu-west-1:123456789012:ti-held"
+      cache_ttl_seconds = 0
+    }
+  }
+
+  expect_failures = [var.tenant_registry]
+}
