@@ -161,6 +161,10 @@ soak: tools ## Soak examples/complete with SOAK_MESSAGES messages, poison, spoof
 	@$(MAKE) build ARCH=$(E2E_ARCH)
 	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) run ./cmd/soak -messages $(SOAK_MESSAGES)
 
+.PHONY: tenantctl
+tenantctl: tools ## Run tenantctl with ARGS, e.g. make tenantctl ARGS="list -chdir examples/complete" (terraform from the tools cache).
+	@$(GO) run ./cmd/tenantctl $(ARGS)
+
 .PHONY: localaws
 localaws: ## Run localaws on 127.0.0.1:4566 in the foreground.
 	$(GO) run ./cmd/localaws -addr 127.0.0.1:4566 -state-dir $(CURDIR)/.localaws

@@ -8,6 +8,8 @@ package registry
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
 )
 
 // Status is a tenant's state in the registry.
@@ -55,3 +57,11 @@ const (
 // KeySeparator never occurs in a tenant ID: AWS allows only [a-zA-Z0-9._:/=+\-@ ]. Items whose key holds it are not
 // tenants (tenantctl's replay ledger), so a router lookup can never read one and tenantctl list skips them.
 const KeySeparator = "#"
+
+// CheckTenantID refuses an ID that AWS does not accept as a TenantId, which no message could carry.
+func CheckTenantID(id string) error {
+	if rej := tenant.CheckAWS(id); rej != nil {
+		return rej
+	}
+	return nil
+}
