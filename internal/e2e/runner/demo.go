@@ -48,8 +48,8 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string, destroy bool) err
 	return deployComplete(ctx, out, local, repoRoot, cfg, " (DEMO_DESTROY=1 destroys it, about 5 minutes more)",
 		func(tg *target.Target, stack traffic.Stack) error {
 			p := traffic.Traffic
-			step(out, "sending %d messages for %d SQS tenants and %d EventBridge tenants, plus a missing, an invalid and a spoofed tenant",
-				(len(p.SQSTenants)+len(p.EventBridgeTenants))*p.PerTenant, len(p.SQSTenants), len(p.EventBridgeTenants))
+			step(out, "sending %d messages for %d SQS tenants and %d EventBridge tenants, one per tenant asking to read the next tenant's data, plus a missing, an invalid and a spoofed tenant",
+				(len(p.SQSTenants)+len(p.EventBridgeTenants))*(p.PerTenant+1), len(p.SQSTenants), len(p.EventBridgeTenants))
 			report, err := traffic.Exercise(ctx, tg, stack, p, 2*time.Minute)
 			if err != nil {
 				return err

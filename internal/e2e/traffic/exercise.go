@@ -16,6 +16,7 @@ var Traffic = Plan{
 	EventBridgeTenants: []string{"stark", "wayne", "tyrell"},
 	PerTenant:          4,
 	Bad:                true,
+	Probe:              true,
 }
 
 // Tenants is every distinct tenant the plan sends for.
@@ -46,8 +47,14 @@ func Exercise(ctx context.Context, target Target, stack Stack, p Plan, timeout t
 	if err != nil {
 		return verdict.Report{}, err
 	}
+	var items []verdict.Item
+	if stack.DataTableName != "" {
+		if items, err = ReadTable(ctx, target.AWSConfig(), stack.DataTableName); err != nil {
+			return verdict.Report{}, err
+		}
+	}
 	report := verdict.Analyze(verdict.Input{Sent: sent, Bad: bad, Evidence: out.Evidence, Quarantine: out.Quarantine,
-		Parked: out.Parked, Environments: envs, Backend: stack.BackendFunction})
+		Parked: out.Parked, Environments: envs, Backend: stack.BackendFunction, Items: items})
 	if collectErr != nil {
 		report.Violations = append(report.Violations, collectErr.Error())
 	}

@@ -36,6 +36,7 @@ type Stack struct {
 	EventDetailType    string
 	BackendFunction    string
 	RouterFunction     string
+	DataTableName      string // the tenant data table; "" when the stack has none
 }
 
 // StackFromOutputs maps `terraform output` values onto a Stack.
@@ -54,6 +55,7 @@ func StackFromOutputs(out map[string]any) (Stack, error) {
 		EventDetailType:    DetailType,
 		BackendFunction:    get("backend_function_name"),
 		RouterFunction:     get("router_function_name"),
+		DataTableName:      get("tenant_data_table_name"),
 	}
 	for name, v := range map[string]string{"source_queue_url": s.SourceQueueURL, "quarantine_queue_url": s.QuarantineQueueURL,
 		"evidence_queue_url": s.EvidenceQueueURL, "event_bus_name": s.EventBusName, "backend_function_name": s.BackendFunction,
@@ -83,6 +85,9 @@ type Plan struct {
 	PerTenant          int
 	// Bad adds one missing, one invalid and one spoofed message.
 	Bad bool
+	// Probe adds, per tenant, a message that asks the worker to read the next tenant's data; the worker of a stack
+	// without a tenant data table ignores it.
+	Probe bool
 }
 
 // Send sends the plan's traffic and returns what was sent.
@@ -116,6 +121,13 @@ func Send(ctx context.Context, c Clients, s Stack, p Plan) ([]verdict.Sent, []ve
 			}
 			sent = append(sent, verdict.Sent{MessageID: id, Tenant: tenant, Via: verdict.ViaEventBridge})
 		}
+	}
+	if p.Probe && len(p.Tenants()) > 1 {
+		probes, err := sendProbes(ctx, c, s, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		sent = append(sent, probes...)
 	}
 	if !p.Bad {
 		return sent, nil, nil

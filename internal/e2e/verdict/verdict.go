@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/evidence"
 )
 
 // ErrIsolation is returned by the runs that fail when isolation or accounting broke.
@@ -33,6 +35,8 @@ type Sent struct {
 	MessageID string // SQS MessageId or EventBridge event id
 	Tenant    string
 	Via       string // one of the Via constants
+	// Probe is the other tenant whose data a marked message asks the worker to read; "" for none.
+	Probe string
 }
 
 // Bad is a message the router must quarantine and never invoke.
@@ -52,6 +56,8 @@ type Evidence struct {
 	Source        string `json:"source"`
 	MessageID     string `json:"message_id"`
 	PID           int    `json:"pid"`
+	// Data is what the invocation did in the tenant data table; nil without one.
+	Data *evidence.DataRecord `json:"data,omitempty"`
 	// SentAt is when the worker wrote the record (the queue's SentTimestamp): the
 	// invocation's end, give or take the send.
 	SentAt time.Time `json:"-"`
@@ -140,7 +146,9 @@ type Report struct {
 	// CrossTenant counts isolation breaches: a message run as another tenant, an
 	// environment or process serving two tenants, an untrusted message that ran.
 	CrossTenant int
-	Violations  []string // every broken rule; empty means isolation held and nothing was lost
+	// Data is the verdict on the tenant data table; nil when the run had none.
+	Data       *DataReport
+	Violations []string // every broken rule; empty means isolation held and nothing was lost
 }
 
 // OK reports whether every check passed.
@@ -161,6 +169,8 @@ type Input struct {
 	// batch was redelivered) or end in a dead-letter queue instead of running. Both
 	// are counted rather than reported; loss and isolation breaches still are.
 	Faulty bool
+	// Items is the whole tenant data table, read with admin credentials; nil when the stack has no table.
+	Items []Item
 }
 
 // analysis carries one Analyze run: the input indexed, and the report being built.
@@ -171,6 +181,8 @@ type analysis struct {
 	badBy  map[string]Bad
 	parked map[string]Parked
 	runs   map[string]int // message id -> evidence records
+	// envTenant is the tenant each environment's evidence records name.
+	envTenant map[string]string
 }
 
 func (a *analysis) fail(format string, args ...any) {
@@ -191,7 +203,7 @@ func Analyze(in Input) Report {
 	r := Report{Tenants: map[string][]EnvRow{}, Sent: len(in.Sent), Quarantined: in.Quarantine, Parked: in.Parked,
 		QuarantineByReason: map[string]int{}, ParkedByQueue: map[string]int{}}
 	a := &analysis{in: in, r: &r, sentBy: map[string]Sent{}, badBy: map[string]Bad{}, parked: map[string]Parked{},
-		runs: map[string]int{}}
+		runs: map[string]int{}, envTenant: map[string]string{}}
 	for _, s := range in.Sent {
 		a.sentBy[s.MessageID] = s
 	}
@@ -210,12 +222,15 @@ func Analyze(in Input) Report {
 	if in.Environments != nil {
 		a.checkProcesses()
 	}
+	if in.Items != nil {
+		a.checkData()
+	}
 	return r
 }
 
 // checkEvidence checks each record against what was sent and builds the environment table.
 func (a *analysis) checkEvidence() {
-	envTenant := map[string]string{}
+	envTenant := a.envTenant
 	rows := map[string]*EnvRow{}
 	for _, e := range a.in.Evidence {
 		a.runs[e.MessageID]++
@@ -355,17 +370,32 @@ func (r Report) Table() string {
 		tenants = append(tenants, t)
 	}
 	sort.Strings(tenants)
-	fmt.Fprintf(&b, "%-16s %-34s %8s %12s %11s\n", "TENANT", "ENVIRONMENT", "PID", "INVOCATIONS", "COLD STARTS")
+	// With a tenant data table, the tenant's first row says how many of its reads of another tenant's data
+	// were denied.
+	header := fmt.Sprintf("%-16s %-34s %8s %12s %11s", "TENANT", "ENVIRONMENT", "PID", "INVOCATIONS", "COLD STARTS")
+	if r.Data != nil {
+		header += fmt.Sprintf(" %26s", "CROSS-TENANT READS DENIED")
+	}
+	b.WriteString(header + "\n")
 	for _, t := range tenants {
 		for i, row := range r.Tenants[t] {
 			name := t
 			if i > 0 {
 				name = ""
 			}
-			fmt.Fprintf(&b, "%-16s %-34s %8d %12d %11d\n", name, row.EnvironmentID, row.PID, row.Invocations, row.ColdStarts)
+			fmt.Fprintf(&b, "%-16s %-34s %8d %12d %11d", name, row.EnvironmentID, row.PID, row.Invocations, row.ColdStarts)
+			if reads, ok := r.Data.crossTenant(t); ok && i == 0 {
+				fmt.Fprintf(&b, " %26s", fmt.Sprintf("%d/%d", reads.Denied, reads.Attempted))
+			}
+			b.WriteString("\n")
 		}
 	}
 	fmt.Fprintf(&b, "\n%d messages sent, %d processed, %d tenants\n", r.Sent, r.Processed, len(tenants))
+	if d := r.Data; d != nil {
+		x := d.CrossTenantTotal()
+		fmt.Fprintf(&b, "tenant data: %d items, each under its writer's tenant; %d of %d cross-tenant reads and %d of %d scans denied\n",
+			d.Items, x.Denied, x.Attempted, d.Scans.Denied, d.Scans.Attempted)
+	}
 	if r.Duplicates > 0 {
 		fmt.Fprintf(&b, "%d duplicate runs\n", r.Duplicates)
 	}
