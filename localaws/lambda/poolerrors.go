@@ -46,5 +46,5 @@ func tooManyRequests(reason execenv.ThrottleReason) *protocol.Error {
 		awsReason = "ReservedFunctionConcurrentInvocationLimitExceeded"
 	}
 	return &protocol.Error{Code: "TooManyRequestsException", HTTPStatus: http.StatusTooManyRequests,
-		Message: "Rate Exceeded.", Fields: map[string]string{"Reason": awsReason}}
+		Message: "Rate Exceeded.", Fields: map[string]any{"Reason": awsReason}}
 }

@@ -40,7 +40,8 @@ func TestPoolErrorsBecomeLambdaErrors(t *testing.T) {
 			require.ErrorAs(t, poolError(tc.err), &pe)
 			assert.Equal(t, tc.code, pe.Code)
 			assert.Equal(t, tc.status, pe.Status())
-			assert.Equal(t, tc.reason, pe.Fields["Reason"])
+			reason, _ := pe.Fields["Reason"].(string)
+			assert.Equal(t, tc.reason, reason)
 		})
 	}
 	t.Run("other errors pass unchanged", func(t *testing.T) {

@@ -24,9 +24,10 @@ type Error struct {
 	QueryCode string
 	// Type is the REST-JSON "Type" body field (Lambda: "User" or "Service"); derived when empty.
 	Type string
-	// Fields are extra members of a REST-JSON error body, e.g. Lambda's
-	// TooManyRequestsException "Reason"; they never replace "Type" or "message".
-	Fields map[string]string
+	// Fields are extra members of a JSON error body, e.g. Lambda's
+	// TooManyRequestsException "Reason" or DynamoDB's CancellationReasons; they never
+	// replace "Type", "__type" or "message".
+	Fields map[string]any
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -163,5 +163,10 @@ func (s *JSONService) WriteError(w http.ResponseWriter, r *http.Request, op stri
 		h.Set("x-amzn-query-error", e.QueryCode+";"+e.faultType())
 	}
 	w.WriteHeader(e.Status())
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": s.ErrorNamespace + e.Code, "message": e.Message})
+	body := map[string]any{}
+	for k, v := range e.Fields {
+		body[k] = v
+	}
+	body["__type"], body["message"] = s.ErrorNamespace+e.Code, e.Message
+	_ = json.NewEncoder(w).Encode(body)
 }

@@ -84,7 +84,7 @@ func (s RESTService) WriteError(w http.ResponseWriter, r *http.Request, op strin
 			typ = "Service"
 		}
 	}
-	body := map[string]string{}
+	body := map[string]any{}
 	for k, v := range e.Fields {
 		body[k] = v
 	}
