@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/attr"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
@@ -54,8 +55,8 @@ func keySchemaText(ks []keySchemaElement) string {
 }
 
 // parseKey reads a key schema against the attribute definitions.
-func parseKey(ks []keySchemaElement, types map[string]string) (keyDef, error) {
-	var k keyDef
+func parseKey(ks []keySchemaElement, types map[string]string) (attr.KeySchema, error) {
+	var k attr.KeySchema
 	if len(ks) == 0 || ks[0].KeyType != keyHash {
 		return k, protocol.Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
@@ -65,9 +66,9 @@ func parseKey(ks []keySchemaElement, types map[string]string) (keyDef, error) {
 	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
 		return k, protocol.Validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 	}
-	k.hash, k.hashType = ks[0].AttributeName, types[ks[0].AttributeName]
+	k.Partition = attr.KeyAttribute{Name: ks[0].AttributeName, Type: attr.Type(types[ks[0].AttributeName])}
 	if len(ks) == 2 {
-		k.rng, k.rangeType = ks[1].AttributeName, types[ks[1].AttributeName]
+		k.Sort = attr.KeyAttribute{Name: ks[1].AttributeName, Type: attr.Type(types[ks[1].AttributeName])}
 	}
 	return k, nil
 }
@@ -165,7 +166,7 @@ func checkThroughput(billing string, pt *provisionedThroughput, indexName string
 
 // newIndex checks one index definition against its table.
 func newIndex(name string, ks []keySchemaElement, p *projection, types map[string]string, global bool,
-	tableKey keyDef) (*index, error) {
+	tableKey attr.KeySchema) (*index, error) {
 	if name == "" {
 		return nil, errInvalid("Index name must be specified")
 	}
@@ -174,19 +175,20 @@ func newIndex(name string, ks []keySchemaElement, p *projection, types map[strin
 		return nil, err
 	}
 	if !global {
-		if k.rng == "" {
+		if k.Sort.Name == "" {
 			return nil, errInvalid("Index KeySchema does not have a range key for index: %s", name)
 		}
-		if k.hash != tableKey.hash {
+		if k.Partition.Name != tableKey.Partition.Name {
 			return nil, errInvalid("Index KeySchema does not have the same leading hash key as table KeySchema "+
-				"for index: %s. index hash key: %s, table hash key: %s", name, k.hash, tableKey.hash)
+				"for index: %s. index hash key: %s, table hash key: %s", name, k.Partition.Name, tableKey.Partition.Name)
 		}
 	}
 	proj, err := checkProjection(p, name)
 	if err != nil {
 		return nil, err
 	}
-	return &index{name: name, global: global, keySchema: ks, key: k, proj: proj, items: newStore()}, nil
+	return &index{name: name, global: global, keySchema: ks, key: k, proj: proj,
+		items: newStore(k, &tableKey)}, nil
 }
 
 // checkIndexSet applies the per-table limits over all indexes: unique names and the

@@ -41,6 +41,14 @@ func New(env *core.Env) *Service {
 			"ListTagsOfResource":        protocol.Op(s.ListTagsOfResource),
 			"DescribeLimits":            protocol.Op(s.DescribeLimits),
 			"DescribeEndpoints":         protocol.Op(s.DescribeEndpoints),
+			"PutItem":                   protocol.Op(s.PutItem),
+			"GetItem":                   protocol.Op(s.GetItem),
+			"UpdateItem":                protocol.Op(s.UpdateItem),
+			"DeleteItem":                protocol.Op(s.DeleteItem),
+			"Query":                     protocol.Op(s.Query),
+			"Scan":                      protocol.Op(s.Scan),
+			"BatchGetItem":              protocol.Op(s.BatchGetItem),
+			"BatchWriteItem":            protocol.Op(s.BatchWriteItem),
 		}}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/attr"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
@@ -35,7 +36,7 @@ type table struct {
 
 	attrDefs  []attributeDefinition
 	keySchema []keySchemaElement
-	key       keyDef
+	key       attr.KeySchema
 	billing   string
 	billedAt  time.Time // the last switch to PAY_PER_REQUEST
 	rcu, wcu  int64
@@ -59,19 +60,13 @@ type table struct {
 	items *store
 }
 
-// keyDef is the names and types of a table's or index's key attributes.
-type keyDef struct {
-	hash, hashType string
-	rng, rangeType string // "" without a sort key
-}
-
 // index is a global or local secondary index.
 type index struct {
 	name      string
 	arn       string
 	global    bool
 	keySchema []keySchemaElement
-	key       keyDef
+	key       attr.KeySchema
 	proj      projection
 	rcu, wcu  int64
 	onDemand  *onDemandThroughput

@@ -90,7 +90,7 @@ func (s *Service) newTable(in *createTableInput) (*table, error) {
 	now := s.env.Clock.Now()
 	t := &table{name: in.TableName, arn: s.tableARN(in.TableName), id: core.NewUUID(), created: now,
 		attrDefs: in.AttributeDefinitions, keySchema: in.KeySchema, key: key, billing: billing, rcu: rcu, wcu: wcu,
-		onDemand: in.OnDemandThroughput, warm: in.WarmThroughput, class: in.TableClass, items: newStore()}
+		onDemand: in.OnDemandThroughput, warm: in.WarmThroughput, class: in.TableClass, items: newStore(key, nil)}
 	if billing == billingPayPerRequest {
 		t.billedAt = now
 	}
@@ -100,7 +100,7 @@ func (s *Service) newTable(in *createTableInput) (*table, error) {
 	if in.DeletionProtectionEnabled != nil {
 		t.protect = *in.DeletionProtectionEnabled
 	}
-	if len(in.LocalSecondaryIndexes) > 0 && key.rng == "" {
+	if len(in.LocalSecondaryIndexes) > 0 && key.Sort.Name == "" {
 		return nil, errInvalid("Table KeySchema does not have a range key, which is required when specifying a " +
 			"LocalSecondaryIndex")
 	}

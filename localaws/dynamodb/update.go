@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb/attr"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
@@ -141,7 +142,7 @@ func (s *Service) updateIndexes(t *table, in *updateTableInput) error {
 			if err != nil {
 				return err
 			}
-			t.items.each(func(it storedItem) { ix.items.put(ix.key, it) })
+			t.items.each(func(it attr.Item) { ix.items.put(ix.project(it, t.key)) })
 			t.gsis = append(t.gsis, ix)
 		case u.Update != nil:
 			i := slices.IndexFunc(t.gsis, func(ix *index) bool { return ix.name == u.Update.IndexName })
