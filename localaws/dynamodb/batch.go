@@ -68,17 +68,29 @@ func checkRequestItems(n int, isNil bool, rcc string) error {
 	return v.Err(protocol.Validation)
 }
 
-// batchTables looks up every table a batch names, in name order, under s.mu.
-func (s *Service) batchTables(names []string) (map[string]*table, error) {
-	out := make(map[string]*table, len(names))
+// startBatch authorizes a batch and applies each table's faults, then takes s.mu and
+// looks up every table the batch names; the caller calls unlock when done.
+func (s *Service) startBatch(ctx context.Context, names []string,
+	reqs []core.AccessRequest) (tables map[string]*table, unlock func(), err error) {
+	if err := s.authorize(ctx, reqs...); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range names {
+		if err := s.inject(ctx, s.nameOf(name)); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.mu.Lock()
+	tables = make(map[string]*table, len(names))
 	for _, n := range names {
 		t, err := s.dataTable(n)
 		if err != nil {
-			return nil, err
+			s.mu.Unlock()
+			return nil, nil, err
 		}
-		out[n] = t
+		tables[n] = t
 	}
-	return out, nil
+	return tables, s.mu.Unlock, nil
 }
 
 // leading is the dynamodb:LeadingKeys of a set of items or keys of one table.
@@ -127,20 +139,11 @@ func (s *Service) BatchGetItem(ctx context.Context, in *batchGetInput) (*batchGe
 	if total > maxBatchGetKeys {
 		return nil, protocol.Validation("Too many items requested for the BatchGetItem call")
 	}
-	if err := s.authorize(ctx, reqs...); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
-		if err := s.inject(ctx, s.nameOf(name)); err != nil {
-			return nil, err
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tables, err := s.batchTables(names)
+	tables, unlock, err := s.startBatch(ctx, names, reqs)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	for _, name := range names {
 		for _, k := range in.RequestItems[name].Keys {
 			if err := attr.CheckKey(k, tables[name].key); err != nil {
@@ -232,20 +235,11 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *batchWriteInput) (*bat
 	if total > maxBatchWriteItems {
 		return nil, protocol.Validation("Too many items requested for the BatchWriteItem call")
 	}
-	if err := s.authorize(ctx, reqs...); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
-		if err := s.inject(ctx, s.nameOf(name)); err != nil {
-			return nil, err
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tables, err := s.batchTables(names)
+	tables, unlock, err := s.startBatch(ctx, names, reqs)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	for _, name := range names {
 		t := tables[name]
 		var items []attr.Item

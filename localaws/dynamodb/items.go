@@ -224,60 +224,104 @@ func (s *Service) dataTable(name string) (*table, error) {
 	return t, nil
 }
 
-// PutItem writes a whole item, replacing any item with its key.
-func (s *Service) PutItem(ctx context.Context, in *putItemInput) (*writeItemOutput, error) {
+// itemWrite is one checked single-item write: what it authorizes, the key it finds
+// the stored item by, and the item it leaves.
+type itemWrite struct {
+	action, table     string
+	item              attr.Item // the Item or Key, for dynamodb:LeadingKeys
+	attrs             []string  // the attributes it writes, for dynamodb:Attributes
+	cond              *condition
+	returnValues, rcc string
+	onFailure         string
+	// key checks the request against the table and returns the key of its item.
+	key func(t *table) (attr.Item, error)
+	// next is the item after the write (nil: deleted) and the attributes it modified.
+	next func(t *table, old attr.Item) (attr.Item, []string, error)
+}
+
+// checkWrite applies the checks PutItem, UpdateItem and DeleteItem share; item is the
+// Item or Key member, returnValues those the operation accepts beyond NONE.
+func checkWrite(tableName, rcc, member string, item attr.Item, expected map[string]any, operator string,
+	onFailure string) error {
 	var v shape.Violations
-	checkCommon(&v, in.TableName, in.ReturnConsumedCapacity)
-	if in.Item == nil {
-		v.Null("item")
+	checkCommon(&v, tableName, rcc)
+	if item == nil {
+		v.Null(member)
 	}
 	if err := v.Err(protocol.Validation); err != nil {
-		return nil, err
+		return err
 	}
-	if err := refuseLegacy(in.Expected, in.ConditionalOperator); err != nil {
-		return nil, err
+	if err := refuseLegacy(expected, operator); err != nil {
+		return err
 	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, protocol.Validation("ReturnValues can only be ALL_OLD or NONE")
+	if err := checkOnFailure(onFailure); err != nil {
+		return err
 	}
-	if err := checkOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
-		return nil, err
+	return asValidation(attr.ValidateItem(item))
+}
+
+// checkReturnAllOld refuses ReturnValues other than NONE and ALL_OLD (PutItem, DeleteItem).
+func checkReturnAllOld(rv string) error {
+	if rv != "" && rv != returnNone && rv != returnAllOld {
+		return protocol.Validation("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if err := attr.ValidateItem(in.Item); err != nil {
-		return nil, asValidation(err)
-	}
-	cond, err := parseCondition(&in.exprInput, nil)
-	if err != nil {
-		return nil, err
-	}
-	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("PutItem", name, "", itemKeys(s.partitionOf(name, in.Item),
-		slices.Concat(in.Item.Names(), cond.attributes()), in.ReturnValues, in.ReturnConsumedCapacity))); err != nil {
+	return nil
+}
+
+// runWrite authorizes and runs a single-item write under the lock.
+func (s *Service) runWrite(ctx context.Context, w itemWrite) (*writeItemOutput, error) {
+	name := s.nameOf(w.table)
+	keys := itemKeys(s.partitionOf(name, w.item), slices.Concat(w.attrs, w.cond.attributes()), w.returnValues, w.rcc)
+	if err := s.authorize(ctx, s.onTable(w.action, name, "", keys)); err != nil {
 		return nil, err
 	}
 	if err := s.inject(ctx, name); err != nil {
 		return nil, err
 	}
 	return core.Locked(&s.mu, func() (*table, error) { return s.dataTable(name) }, func(t *table) (*writeItemOutput, error) {
-		if err := attr.CheckItemKey(in.Item, t.key); err != nil {
+		key, err := w.key(t)
+		if err != nil {
 			return nil, asValidation(err)
 		}
-		if err := attr.CheckSize(in.Item); err != nil {
-			return nil, asValidation(err)
+		old, _ := t.items.get(key)
+		if err := w.cond.check(old, w.onFailure); err != nil {
+			return nil, err
 		}
-		old, _ := t.items.get(t.key.KeyOf(in.Item))
-		if err := cond.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		next, modified, err := w.next(t, old)
+		if err != nil {
 			return nil, err
 		}
 		m := newMeter(t.name, true)
-		m.writeItem(t, old, in.Item)
-		t.write(old, in.Item)
-		out := &writeItemOutput{ConsumedCapacity: m.report(in.ReturnConsumedCapacity)}
-		if in.ReturnValues == returnAllOld {
-			out.Attributes = old
-		}
-		return out, nil
+		m.writeItem(t, old, next)
+		t.write(old, next)
+		return &writeItemOutput{Attributes: returned(w.returnValues, old, next, modified),
+			ConsumedCapacity: m.report(w.rcc)}, nil
 	})
+}
+
+// PutItem writes a whole item, replacing any item with its key.
+func (s *Service) PutItem(ctx context.Context, in *putItemInput) (*writeItemOutput, error) {
+	if err := checkWrite(in.TableName, in.ReturnConsumedCapacity, "item", in.Item, in.Expected,
+		in.ConditionalOperator, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
+	if err := checkReturnAllOld(in.ReturnValues); err != nil {
+		return nil, err
+	}
+	cond, err := parseCondition(&in.exprInput, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.runWrite(ctx, itemWrite{action: "PutItem", table: in.TableName, item: in.Item, attrs: in.Item.Names(),
+		cond: cond, returnValues: in.ReturnValues, rcc: in.ReturnConsumedCapacity,
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
+		key: func(t *table) (attr.Item, error) {
+			if err := attr.CheckItemKey(in.Item, t.key); err != nil {
+				return nil, err
+			}
+			return t.key.KeyOf(in.Item), attr.CheckSize(in.Item)
+		},
+		next: func(*table, attr.Item) (attr.Item, []string, error) { return in.Item, nil, nil }})
 }
 
 func checkOnFailure(v string) error {
@@ -342,27 +386,18 @@ func (s *Service) GetItem(ctx context.Context, in *getItemInput) (*getItemOutput
 // UpdateItem changes an item's attributes with an UpdateExpression or the legacy
 // AttributeUpdates, creating the item when it does not exist.
 func (s *Service) UpdateItem(ctx context.Context, in *updateItemInput) (*writeItemOutput, error) {
-	var v shape.Violations
-	checkCommon(&v, in.TableName, in.ReturnConsumedCapacity)
-	if in.Key == nil {
-		v.Null("key")
+	if err := checkWrite(in.TableName, in.ReturnConsumedCapacity, "key", in.Key, in.Expected,
+		in.ConditionalOperator, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
 	}
+	var v shape.Violations
 	v.Enum("returnValues", in.ReturnValues, returnNone, returnAllOld, returnUpdatedOld, returnAllNew, returnUpdatedNew)
 	if err := v.Err(protocol.Validation); err != nil {
-		return nil, err
-	}
-	if err := refuseLegacy(in.Expected, in.ConditionalOperator); err != nil {
-		return nil, err
-	}
-	if err := checkOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	if in.UpdateExpression != "" && in.AttributeUpdates != nil {
 		return nil, protocol.Validation("Can not use both expression and non-expression parameters in the same " +
 			"request: Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}")
-	}
-	if err := attr.ValidateItem(in.Key); err != nil {
-		return nil, asValidation(err)
 	}
 	var upd *expr.Update
 	cond, err := parseCondition(&in.exprInput, func(ph *expr.Placeholders) error {
@@ -387,32 +422,13 @@ func (s *Service) UpdateItem(ctx context.Context, in *updateItemInput) (*writeIt
 	case in.AttributeUpdates != nil:
 		written = append(written, expr.AttributeUpdatesNames(in.AttributeUpdates)...)
 	}
-	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("UpdateItem", name, "", itemKeys(s.partitionOf(name, in.Key),
-		slices.Concat(written, cond.attributes()), in.ReturnValues, in.ReturnConsumedCapacity))); err != nil {
-		return nil, err
-	}
-	if err := s.inject(ctx, name); err != nil {
-		return nil, err
-	}
-	return core.Locked(&s.mu, func() (*table, error) { return s.dataTable(name) }, func(t *table) (*writeItemOutput, error) {
-		if err := attr.CheckKey(in.Key, t.key); err != nil {
-			return nil, asValidation(err)
-		}
-		old, _ := t.items.get(in.Key)
-		if err := cond.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
-			return nil, err
-		}
-		updated, modified, err := applyUpdate(t, old, in.Key, upd, in.AttributeUpdates)
-		if err != nil {
-			return nil, err
-		}
-		m := newMeter(t.name, true)
-		m.writeItem(t, old, updated)
-		t.write(old, updated)
-		return &writeItemOutput{Attributes: returned(in.ReturnValues, old, updated, modified),
-			ConsumedCapacity: m.report(in.ReturnConsumedCapacity)}, nil
-	})
+	return s.runWrite(ctx, itemWrite{action: "UpdateItem", table: in.TableName, item: in.Key, attrs: written,
+		cond: cond, returnValues: in.ReturnValues, rcc: in.ReturnConsumedCapacity,
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
+		key:       func(t *table) (attr.Item, error) { return in.Key, attr.CheckKey(in.Key, t.key) },
+		next: func(t *table, old attr.Item) (attr.Item, []string, error) {
+			return applyUpdate(t, old, in.Key, upd, in.AttributeUpdates)
+		}})
 }
 
 // applyUpdate computes an item after an update: of the stored item old, or of a new
@@ -488,53 +504,20 @@ func returned(mode string, old, new attr.Item, modified []string) attr.Item {
 
 // DeleteItem deletes one item by its key; deleting an item that does not exist succeeds.
 func (s *Service) DeleteItem(ctx context.Context, in *deleteItemInput) (*writeItemOutput, error) {
-	var v shape.Violations
-	checkCommon(&v, in.TableName, in.ReturnConsumedCapacity)
-	if in.Key == nil {
-		v.Null("key")
-	}
-	if err := v.Err(protocol.Validation); err != nil {
+	if err := checkWrite(in.TableName, in.ReturnConsumedCapacity, "key", in.Key, in.Expected,
+		in.ConditionalOperator, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.Expected, in.ConditionalOperator); err != nil {
+	if err := checkReturnAllOld(in.ReturnValues); err != nil {
 		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, protocol.Validation("ReturnValues can only be ALL_OLD or NONE")
-	}
-	if err := checkOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
-		return nil, err
-	}
-	if err := attr.ValidateItem(in.Key); err != nil {
-		return nil, asValidation(err)
 	}
 	cond, err := parseCondition(&in.exprInput, nil)
 	if err != nil {
 		return nil, err
 	}
-	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("DeleteItem", name, "", itemKeys(s.partitionOf(name, in.Key),
-		slices.Concat(in.Key.Names(), cond.attributes()), in.ReturnValues, in.ReturnConsumedCapacity))); err != nil {
-		return nil, err
-	}
-	if err := s.inject(ctx, name); err != nil {
-		return nil, err
-	}
-	return core.Locked(&s.mu, func() (*table, error) { return s.dataTable(name) }, func(t *table) (*writeItemOutput, error) {
-		if err := attr.CheckKey(in.Key, t.key); err != nil {
-			return nil, asValidation(err)
-		}
-		old, _ := t.items.get(in.Key)
-		if err := cond.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
-			return nil, err
-		}
-		m := newMeter(t.name, true)
-		m.writeItem(t, old, nil)
-		t.write(old, nil)
-		out := &writeItemOutput{ConsumedCapacity: m.report(in.ReturnConsumedCapacity)}
-		if in.ReturnValues == returnAllOld {
-			out.Attributes = old
-		}
-		return out, nil
-	})
+	return s.runWrite(ctx, itemWrite{action: "DeleteItem", table: in.TableName, item: in.Key, attrs: in.Key.Names(),
+		cond: cond, returnValues: in.ReturnValues, rcc: in.ReturnConsumedCapacity,
+		onFailure: in.ReturnValuesOnConditionCheckFailure,
+		key:       func(t *table) (attr.Item, error) { return in.Key, attr.CheckKey(in.Key, t.key) },
+		next:      func(*table, attr.Item) (attr.Item, []string, error) { return nil, nil, nil }})
 }

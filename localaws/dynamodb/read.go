@@ -265,7 +265,35 @@ func (s *Service) Query(ctx context.Context, in *queryInput) (*readOutput, error
 	}
 	keys := r.keys()
 	keys[keyLeadingKeys] = []string{keyText(kc.Partition)}
-	if err := s.authorize(ctx, s.onTable("Query", name, in.IndexName, keys)); err != nil {
+	return s.runRead(ctx, r, "Query", keys, func(p *page) {
+		forward := in.ScanIndexForward == nil || *in.ScanIndexForward
+		items, start := p.st.partition(kc.Partition), in.ExclusiveStartKey
+		for i := range items {
+			it := items[i]
+			if !forward {
+				it = items[len(items)-1-i]
+			}
+			if start != nil {
+				c := p.st.compare(it, start)
+				if (forward && c <= 0) || (!forward && c >= 0) {
+					continue
+				}
+			}
+			if kc.Sort != nil && !kc.Sort.Match(it[p.st.key.Sort.Name]) {
+				continue
+			}
+			if !p.take(it) {
+				break
+			}
+		}
+	})
+}
+
+// runRead authorizes a checked Query or Scan and fills a page with fill under the lock.
+func (s *Service) runRead(ctx context.Context, r *reader, action string, keys map[string][]string,
+	fill func(*page)) (*readOutput, error) {
+	name := s.nameOf(r.in.TableName)
+	if err := s.authorize(ctx, s.onTable(action, name, r.in.IndexName, keys)); err != nil {
 		return nil, err
 	}
 	if err := s.inject(ctx, name); err != nil {
@@ -279,28 +307,8 @@ func (s *Service) Query(ctx context.Context, in *queryInput) (*readOutput, error
 		if err := r.startKey(t, st); err != nil {
 			return nil, err
 		}
-		forward := in.ScanIndexForward == nil || *in.ScanIndexForward
-		items := st.partition(kc.Partition)
 		p := &page{r: r, t: t, st: st}
-		start := in.ExclusiveStartKey
-		for i := range items {
-			it := items[i]
-			if !forward {
-				it = items[len(items)-1-i]
-			}
-			if start != nil {
-				c := st.compare(it, start)
-				if (forward && c <= 0) || (!forward && c >= 0) {
-					continue
-				}
-			}
-			if kc.Sort != nil && !kc.Sort.Match(it[st.key.Sort.Name]) {
-				continue
-			}
-			if !p.take(it) {
-				break
-			}
-		}
+		fill(p)
 		return p.finish(ix), nil
 	})
 }
@@ -318,26 +326,10 @@ func (s *Service) Scan(ctx context.Context, in *scanInput) (*readOutput, error) 
 	if err != nil {
 		return nil, err
 	}
-	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("Scan", name, in.IndexName, r.keys())); err != nil {
-		return nil, err
-	}
-	if err := s.inject(ctx, name); err != nil {
-		return nil, err
-	}
-	return core.Locked(&s.mu, func() (*table, error) { return s.dataTable(name) }, func(t *table) (*readOutput, error) {
-		st, ix, err := r.source(t)
-		if err != nil {
-			return nil, err
-		}
-		if err := r.startKey(t, st); err != nil {
-			return nil, err
-		}
-		p := &page{r: r, t: t, st: st}
-		st.scan(in.ExclusiveStartKey, func(partitionCode string) bool {
+	return s.runRead(ctx, r, "Scan", r.keys(), func(p *page) {
+		p.st.scan(in.ExclusiveStartKey, func(partitionCode string) bool {
 			return segmentOf(partitionCode, total) == segment
 		}, p.take)
-		return p.finish(ix), nil
 	})
 }
 
