@@ -7,7 +7,8 @@
 // a Request (action, resource, principal, condition keys) and the Set of policies that
 // apply (identity, resource, permissions boundary, session) and returns a Decision: allowed,
 // explicitly or implicitly denied, the statement that decided, and the end of AWS's
-// AccessDenied sentence.
+// AccessDenied sentence. For the policy simulator, each Statement carries its Start and
+// End in the document, and Policy.ContextKeys lists the context keys a policy reads.
 //
 // Supported:
 //   - Action/NotAction (case-insensitive) and Resource/NotResource with '*' and '?';

@@ -34,6 +34,13 @@ func FuzzParse(f *testing.F) {
 		for _, k := range []policy.Kind{policy.Identity, policy.Trust, policy.Resource} {
 			_ = p.Validate(k)
 		}
+		for i, st := range p.Statements {
+			if st.Start.Line < 1 || st.End.Line < st.Start.Line ||
+				(st.End.Line == st.Start.Line && st.End.Column <= st.Start.Column) {
+				t.Fatalf("statement %d of %q spans %v to %v", i, doc, st.Start, st.End)
+			}
+		}
+		_ = p.ContextKeys()
 		set := []policy.Named{{Name: "fuzz", Policy: p}}
 		for _, res := range []string{queueARN, "*", "arn:aws:s3:::b/u/x", ""} {
 			d := policy.Evaluate(policy.Request{Action: "s3:GetObject", Resource: res, Principal: routerSession, Context: ctx},

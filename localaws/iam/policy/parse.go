@@ -46,6 +46,8 @@ type Statement struct {
 	Resource     []string
 	NotResource  []string
 	Condition    []Condition
+	// Start and End are the statement's braces in the document.
+	Start, End Position
 
 	actions   []pattern
 	resources []pattern
@@ -158,6 +160,7 @@ func Parse(doc string) (*Policy, error) {
 		}
 		p.Statements = append(p.Statements, st)
 	}
+	p.locateStatements(doc)
 	return p, nil
 }
 

@@ -158,3 +158,29 @@ func TestCacheIsSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 10, c.Len())
 }
+
+func TestParseLocatesStatements(t *testing.T) {
+	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"},\n" +
+		"    {\n      \"Sid\": \"B\",\n      \"Effect\": \"Deny\",\n      \"Action\": \"iam:*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}"
+	p := mustParse(t, doc)
+	require.Len(t, p.Statements, 2)
+	assert.Equal(t, policy.Position{Line: 4, Column: 5}, p.Statements[0].Start)
+	assert.Equal(t, policy.Position{Line: 4, Column: 70}, p.Statements[0].End)
+	assert.Equal(t, policy.Position{Line: 5, Column: 5}, p.Statements[1].Start)
+	assert.Equal(t, policy.Position{Line: 10, Column: 5}, p.Statements[1].End)
+
+	single := mustParse(t, `{"Statement" :{"Effect":"Allow","Action":"s3:*","Resource":"*"},"Version":"2012-10-17"}`)
+	assert.Equal(t, policy.Position{Line: 1, Column: 15}, single.Statements[0].Start)
+	assert.Equal(t, policy.Position{Line: 1, Column: 63}, single.Statements[0].End)
+}
+
+func TestContextKeys(t *testing.T) {
+	p := mustParse(t, `{"Version":"2012-10-17","Statement":[
+	  {"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/${aws:PrincipalTag/Table}",
+	   "Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":"${aws:PrincipalTag/TenantId}"},
+	                "Bool":{"aws:SecureTransport":"true"}}},
+	  {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"AWS:PRINCIPALTAG/TENANTID":"true"}}}]}`)
+	assert.Equal(t, []string{"aws:PrincipalTag/Table", "aws:PrincipalTag/TenantId", "aws:SecureTransport", "dynamodb:LeadingKeys"},
+		p.ContextKeys())
+	assert.Empty(t, mustParse(t, allowSend).ContextKeys())
+}
