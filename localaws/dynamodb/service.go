@@ -19,11 +19,13 @@ type Service struct {
 
 	mu     sync.Mutex
 	tables map[string]*table // by name
+	// tokens are the ClientRequestTokens of recent transactions.
+	tokens map[string]requestToken
 }
 
 // New builds the service.
 func New(env *core.Env) *Service {
-	s := &Service{env: env, tables: map[string]*table{}}
+	s := &Service{env: env, tables: map[string]*table{}, tokens: map[string]requestToken{}}
 	s.JSONService = protocol.JSONService{Name: "dynamodb", TargetPrefix: "DynamoDB_20120810", Version: "1.0",
 		ErrorNamespace: "com.amazonaws.dynamodb.v20120810#", Logger: env.Logger,
 		Ops: map[string]protocol.JSONOp{
@@ -49,6 +51,8 @@ func New(env *core.Env) *Service {
 			"Scan":                      protocol.Op(s.Scan),
 			"BatchGetItem":              protocol.Op(s.BatchGetItem),
 			"BatchWriteItem":            protocol.Op(s.BatchWriteItem),
+			"TransactWriteItems":        protocol.Op(s.TransactWriteItems),
+			"TransactGetItems":          protocol.Op(s.TransactGetItems),
 		}}
 	return s
 }
