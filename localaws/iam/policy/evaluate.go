@@ -23,6 +23,10 @@ type Request struct {
 type Named struct {
 	Name   string
 	Policy *Policy
+	// ARN is the managed policy's ARN, which AWS names after an explicit deny ("with an
+	// explicit deny in an identity-based policy: arn:aws:iam::…:policy/x"); empty for
+	// inline and resource policies, which have none.
+	ARN string
 }
 
 // Set is every policy that applies to one request.
@@ -114,7 +118,7 @@ func Evaluate(req Request, set Set) Decision {
 					continue
 				case st.Effect == Deny:
 					return Decision{Effect: ExplicitDeny, Matched: match(named, g.typ, i),
-						Because: "with an explicit deny in " + article(g.typ)}
+						Because: explicit(g.typ, named.ARN)}
 				case g.typ == ResourceBased && gr == grantAccount:
 					continue // delegated to identity policies
 				case allows[gi] == nil || (g.typ == ResourceBased && gr > resourceGrant):
@@ -153,11 +157,17 @@ func implicit(none, action string) Decision {
 	return Decision{Effect: ImplicitDeny, Because: "because " + none + " allows the " + action + " action"}
 }
 
-func article(t PolicyType) string {
+// explicit is AWS's phrase for an explicit deny, naming the policy when it has an ARN
+// (troubleshoot_access-denied-authorization-id.html shows the form).
+func explicit(t PolicyType, arn string) string {
+	article := "a "
 	if t == IdentityBased {
-		return "an " + string(t)
+		article = "an "
 	}
-	return "a " + string(t)
+	if arn != "" {
+		return "with an explicit deny in " + article + string(t) + ": " + arn
+	}
+	return "with an explicit deny in " + article + string(t)
 }
 
 // state is one evaluation: the request and whether a policy variable failed to resolve.

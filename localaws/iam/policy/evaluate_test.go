@@ -125,6 +125,13 @@ func TestEvaluationLogic(t *testing.T) {
 					Boundary: named(t, "boundary", allowS3), Session: named(t, "session", allowS3)}
 			},
 			policy.Allowed, "queue", ""},
+		{"a resource policy naming an IAM user is not limited by the user's boundary",
+			policy.Principal{ARN: "arn:aws:iam::123456789012:user/ops"},
+			func(t *testing.T) policy.Set {
+				return policy.Set{Resource: named(t, "queue", queuePolicy(`{"AWS":"arn:aws:iam::123456789012:user/ops"}`)),
+					Boundary: named(t, "boundary", allowS3)}
+			},
+			policy.Allowed, "queue", ""},
 		{"a resource policy naming the session still loses to a boundary deny", routerSession,
 			func(t *testing.T) policy.Set {
 				return policy.Set{Resource: named(t, "queue", queuePolicy(`{"AWS":"`+session+`"}`)), Boundary: named(t, "boundary", denySend)}
@@ -358,6 +365,46 @@ func TestTrustPolicy(t *testing.T) {
 			d := policy.Evaluate(policy.Request{Action: tt.action, Resource: role, Principal: tt.principal, Context: tt.context},
 				policy.Set{Resource: named(t, "trust", trust)})
 			assert.Equal(t, tt.want, d.Allowed, "%+v", d)
+		})
+	}
+}
+
+func TestExplicitDenyNamesAManagedPolicy(t *testing.T) {
+	const arn = "arn:aws:iam::123456789012:policy/ExampleDenyPolicy"
+	set := policy.Set{Identity: []policy.Named{{Name: arn, ARN: arn, Policy: mustParse(t, denySend)}}}
+	d := policy.Evaluate(policy.Request{Action: "sqs:SendMessage", Resource: queueARN}, set)
+	assert.Equal(t, "with an explicit deny in an identity-based policy: "+arn, d.Because)
+}
+
+// The example of reference_policies_evaluation-logic_policy-eval-basics.html: Carlos may
+// use his own bucket, and the DenyS3Logs statement keeps him out of any bucket with
+// "log" in its name, his own logs bucket included.
+func TestCarlosExample(t *testing.T) {
+	carlos := `{"Version":"2012-10-17","Statement":[
+	  {"Sid":"AllowS3ListRead","Effect":"Allow","Action":["s3:GetBucketLocation","s3:GetAccountPublicAccessBlock",
+	    "s3:ListAccessPoints","s3:ListAllMyBuckets"],"Resource":"arn:aws:s3:::*"},
+	  {"Sid":"AllowS3Self","Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::amzn-s3-demo-bucket-carlossalazar/*",
+	    "arn:aws:s3:::amzn-s3-demo-bucket-carlossalazar"]},
+	  {"Sid":"DenyS3Logs","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*log*"}]}`
+	user := policy.Principal{ARN: "arn:aws:iam::123456789012:user/carlossalazar"}
+	tests := []struct {
+		name, action, resource, effect, sid string
+	}{
+		{"he saves a file to his own bucket", "s3:PutObject", "arn:aws:s3:::amzn-s3-demo-bucket-carlossalazar/notes.txt",
+			policy.Allowed, "AllowS3Self"},
+		{"he cannot save a file to his logs bucket", "s3:PutObject", "arn:aws:s3:::amzn-s3-demo-bucket-carlossalazar-logs/a.log",
+			policy.ExplicitDeny, "DenyS3Logs"},
+		{"he may locate any other bucket", "s3:GetBucketLocation", "arn:aws:s3:::amzn-s3-demo-bucket", policy.Allowed, "AllowS3ListRead"},
+		{"he cannot read another bucket", "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a.txt", policy.ImplicitDeny, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := policy.Evaluate(policy.Request{Action: tt.action, Resource: tt.resource, Principal: user},
+				policy.Set{Identity: named(t, "user/carlossalazar", carlos)})
+			assert.Equal(t, tt.effect, d.Effect)
+			if tt.sid != "" && assert.NotNil(t, d.Matched) {
+				assert.Equal(t, tt.sid, d.Matched.Sid)
+			}
 		})
 	}
 }
