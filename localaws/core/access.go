@@ -73,3 +73,11 @@ func CallerFrom(ctx context.Context) (Caller, bool) {
 	c, ok := ctx.Value(callerKey{}).(Caller)
 	return c, ok
 }
+
+// ExpiredTokenError is a request signed with session credentials past their expiry.
+// Each codec renders it as its service's ExpiredToken error.
+type ExpiredTokenError struct{}
+
+func (*ExpiredTokenError) Error() string {
+	return "The security token included in the request is expired"
+}

@@ -106,7 +106,7 @@ func (s *Service) routes() {
 		{"DELETE /2017-03-31/tags/{Resource}", "UntagResource", s.UntagResource},
 		{"GET /2016-08-19/account-settings", "GetAccountSettings", s.GetAccountSettings},
 	} {
-		s.mux.Handle(rt.pattern, s.RESTService.Handle(rt.op, rt.fn))
+		s.RESTService.Register(s.mux, rt.pattern, rt.op, rt.fn)
 	}
 	s.mux.Handle("/", s.RESTService.Handle("", func(r *http.Request) (int, any, error) {
 		return 0, nil, protocol.NotFound("UnknownOperationException",

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sort"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
@@ -67,4 +68,14 @@ func logError(log *slog.Logger, r *http.Request, service, op string, e *Error) {
 		log.Warn("request failed", "service", service, "operation", op, "code", e.Code, "message", e.Message,
 			"requestId", core.RequestID(r.Context()))
 	}
+}
+
+// opNames is the sorted names of an operation map.
+func opNames[F any](ops map[string]F) []string {
+	names := make([]string, 0, len(ops))
+	for name := range ops {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -95,7 +95,16 @@ type JSONService struct {
 	Ops            map[string]JSONOp
 	// Logger records server-side failures; the server's, handed to services in core.Env.
 	Logger *slog.Logger
+	// Denial words a refused request; the zero value is a 400 AccessDeniedException.
+	Denial Denial
+	guarded
 }
+
+// jsonDenial is how AWS JSON services word a refusal by default (EventBridge, Logs, DynamoDB).
+var jsonDenial = Denial{Code: "AccessDeniedException", Status: http.StatusBadRequest}
+
+// Operations lists the operations served.
+func (s *JSONService) Operations() []string { return opNames(s.Ops) }
 
 // Route finds the service by its X-Amz-Target prefix.
 func (s *JSONService) Route() core.Route {
@@ -126,9 +135,13 @@ func (s *JSONService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.WriteError(w, r, op, AsError(err))
 		return
 	}
+	if err := s.check(r.Context(), s.Name, op, newJSONInput(body)); err != nil {
+		s.WriteError(w, r, op, s.Denial.errorOf(err, jsonDenial))
+		return
+	}
 	out, err := fn(r.Context(), body)
 	if err != nil {
-		s.WriteError(w, r, op, AsError(err))
+		s.WriteError(w, r, op, s.Denial.errorOf(err, jsonDenial))
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-"+s.Version)

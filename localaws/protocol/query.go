@@ -26,7 +26,14 @@ type QueryService struct {
 	Ops          map[string]QueryOp
 	// Logger records server-side failures; the server's, handed to services in core.Env.
 	Logger *slog.Logger
+	guarded
 }
+
+// queryDenial is how IAM and STS word a refusal.
+var queryDenial = Denial{Code: "AccessDenied", Status: http.StatusForbidden}
+
+// Operations lists the operations served.
+func (s *QueryService) Operations() []string { return opNames(s.Ops) }
 
 // Route finds the service by its signing name: query requests carry no X-Amz-Target.
 func (s *QueryService) Route() core.Route { return core.Route{SigningName: s.Name} }
@@ -50,9 +57,13 @@ func (s *QueryService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"%s: action %q is not supported by localaws", s.Name, action))
 		return
 	}
+	if err := s.check(r.Context(), s.Name, action, formInput(form)); err != nil {
+		s.WriteError(w, r, action, Denial{}.errorOf(err, queryDenial))
+		return
+	}
 	out, err := fn(r.Context(), form)
 	if err != nil {
-		s.WriteError(w, r, action, AsError(err))
+		s.WriteError(w, r, action, Denial{}.errorOf(err, queryDenial))
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")

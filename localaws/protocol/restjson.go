@@ -18,18 +18,53 @@ type RESTService struct {
 	Name string
 	// Logger records server-side failures; the server's, handed to services in core.Env.
 	Logger *slog.Logger
+	guarded
+	routes []Route
+}
+
+// Route is one REST operation: its ServeMux pattern ("GET /path/{Label}") and name.
+type Route struct {
+	Pattern, Op string
+}
+
+// restDenial is how Lambda words a refusal.
+var restDenial = Denial{Code: "AccessDeniedException", Status: http.StatusForbidden}
+
+// Operations lists the operations registered with Register.
+func (s *RESTService) Operations() []string {
+	ops := make([]string, 0, len(s.routes))
+	for _, r := range s.routes {
+		ops = append(ops, r.Op)
+	}
+	return ops
+}
+
+// Routes lists the routes registered with Register.
+func (s *RESTService) Routes() []Route { return append([]Route{}, s.routes...) }
+
+// Register serves op at pattern on mux.
+func (s *RESTService) Register(mux *http.ServeMux, pattern, op string, fn RESTHandler) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Op: op})
+	mux.Handle(pattern, s.Handle(op, fn))
 }
 
 // Route finds the service by its signing name; its operations are told apart by path.
 func (s RESTService) Route() core.Route { return core.Route{SigningName: s.Name} }
 
-// Handle adapts a RESTHandler for an http.ServeMux route; op names it in logs.
-func (s RESTService) Handle(op string, fn RESTHandler) http.HandlerFunc {
+// Handle adapts a RESTHandler for an http.ServeMux route; op names it in logs and for
+// the guard. An empty op is no operation (the answer to unknown paths) and is not guarded.
+func (s *RESTService) Handle(op string, fn RESTHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r = StartRequest(w, r)
+		if op != "" {
+			if err := s.check(r.Context(), s.Name, op, &restInput{r: r}); err != nil {
+				s.WriteError(w, r, op, Denial{}.errorOf(err, restDenial))
+				return
+			}
+		}
 		status, out, err := fn(r)
 		if err != nil {
-			s.WriteError(w, r, op, AsError(err))
+			s.WriteError(w, r, op, Denial{}.errorOf(err, restDenial))
 			return
 		}
 		WriteJSON(w, status, out)

@@ -4,6 +4,7 @@
 package sqs
 
 import (
+	"net/http"
 	"sync"
 	"time"
 
@@ -34,6 +35,8 @@ func New(env *core.Env) *Service {
 	s.JSONService = protocol.JSONService{Name: "sqs", TargetPrefix: "AmazonSQS", Version: "1.0",
 		ErrorNamespace: "com.amazonaws.sqs#", QueryNamespace: "http://queue.amazonaws.com/doc/2012-11-05/",
 		Logger: env.Logger,
+		// SQS answers a refusal with its query protocol's AccessDenied, a 403.
+		Denial: protocol.Denial{Code: "AccessDenied", Status: http.StatusForbidden, QueryCode: "AccessDenied"},
 		Ops: map[string]protocol.JSONOp{
 			"CreateQueue":                  protocol.Op(s.CreateQueue),
 			"GetQueueUrl":                  protocol.Op(s.GetQueueUrl),
