@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/identity"
 )
 
 // Service is one emulated AWS service. Its protocol codec says how the server finds it.
@@ -51,6 +53,9 @@ type Env struct {
 	BaseURL func() string
 	// Access decides IAM authorization; nil allows everything.
 	Access Authorizer
+	// Identity holds the credentials localaws issued, and reaches the roles and resource
+	// policies the authorizer reads. The server always sets it.
+	Identity *identity.Store
 }
 
 // Authorize asks Access whether the request's caller may do reqs; nil when allowed.
@@ -77,9 +82,16 @@ func (e *Env) ARN(service, region, resource string) string {
 // call each other (EventBridge delivering to SQS, ESM pollers reading SQS) through the
 // same wire protocols a real client uses.
 func (e *Env) AWSConfig() aws.Config {
+	return e.AWSConfigAs(credentials.NewStaticCredentialsProvider("localaws", "localaws", ""))
+}
+
+// AWSConfigAs is AWSConfig signed with creds: for calls a service makes as the principal
+// AWS uses (a function's execution role, a service principal), so that they are
+// authorised as that principal.
+func (e *Env) AWSConfigAs(creds aws.CredentialsProvider) aws.Config {
 	return aws.Config{
 		Region:       e.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider("localaws", "localaws", ""),
+		Credentials:  creds,
 		BaseEndpoint: aws.String(e.BaseURL()),
 		// Internal calls must not be retried behind the caller's back: callers own retries.
 		RetryMaxAttempts: 1,
@@ -98,6 +110,25 @@ func (e *Env) DeliveryAWSConfig() aws.Config {
 	cfg := e.AWSConfig()
 	cfg.RetryMaxAttempts = DeliveryAttempts
 	return cfg
+}
+
+// DeliveryAWSConfigAs is DeliveryAWSConfig signed with creds (see AWSConfigAs).
+func (e *Env) DeliveryAWSConfigAs(creds aws.CredentialsProvider) aws.Config {
+	cfg := e.AWSConfigAs(creds)
+	cfg.RetryMaxAttempts = DeliveryAttempts
+	return cfg
+}
+
+// ServiceCredentials are the credentials of a service principal such as
+// "events.amazonaws.com" acting for the resource sourceARN of this account: a request
+// signed with them is authorised by resource policies alone, with aws:SourceArn and
+// aws:SourceAccount set.
+func (e *Env) ServiceCredentials(service, sourceARN string) aws.CredentialsProvider {
+	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		s := e.Identity.ServiceSession(service, sourceARN, e.Account)
+		return aws.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey,
+			SessionToken: s.SessionToken, CanExpire: true, Expires: s.Expires, Source: service}, nil
+	})
 }
 
 // NewID returns n random bytes as lowercase hex.
