@@ -20,6 +20,9 @@ import (
 	"time"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/actions"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/authz"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/identity"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -35,6 +38,33 @@ type Config struct {
 	StateDir string
 	Logger   *slog.Logger
 	Clock    core.Clock
+	// IAM turns IAM enforcement on or off; "" is DefaultIAM.
+	IAM IAMMode
+}
+
+// IAMMode says whether localaws authorises requests.
+type IAMMode string
+
+// The IAM modes.
+const (
+	// IAMOn evaluates every request as AWS would and refuses what no policy allows.
+	IAMOn IAMMode = "on"
+	// IAMOff allows every request, for exploration.
+	IAMOff IAMMode = "off"
+)
+
+// DefaultIAM is the mode of a Config that sets none.
+const DefaultIAM = IAMOff
+
+// ParseIAMMode reads "on" or "off" ("" is the default).
+func ParseIAMMode(s string) (IAMMode, error) {
+	switch m := IAMMode(strings.ToLower(strings.TrimSpace(s))); m {
+	case "":
+		return DefaultIAM, nil
+	case IAMOn, IAMOff:
+		return m, nil
+	}
+	return "", fmt.Errorf("localaws: IAM mode %q must be on or off", s)
 }
 
 // Factory builds one service.
@@ -62,6 +92,8 @@ type Server struct {
 	closeErr  error
 	// controlCalls counts requests to the control endpoints (see ControlCalls).
 	controlCalls atomic.Int64
+	iam          IAMMode
+	authorizer   *authz.Authorizer
 }
 
 // New builds a server with the given services, or every service when none are given.
@@ -102,9 +134,21 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 		}
 		cfg.StateDir = abs
 	}
+	if cfg.IAM == "" {
+		cfg.IAM = DefaultIAM
+	}
+	if _, err := ParseIAMMode(string(cfg.IAM)); err != nil {
+		return nil, err
+	}
 	s.env = &core.Env{
 		Region: cfg.Region, Account: cfg.Account, StateDir: cfg.StateDir,
 		Clock: cfg.Clock, Logger: cfg.Logger, BaseURL: func() string { return s.url },
+		Identity: identity.NewStore(cfg.Clock.Now),
+	}
+	s.iam = cfg.IAM
+	s.authorizer = authz.New(s.env)
+	if s.iam == IAMOn {
+		s.env.Access = s.authorizer
 	}
 	if len(factories) == 0 {
 		factories = DefaultServices()
@@ -120,7 +164,9 @@ func New(cfg Config, factories ...Factory) (*Server, error) {
 		if a, ok := svc.(core.AdminRouter); ok {
 			a.AdminRoutes(s.mux)
 		}
+		s.registerIAM(svc)
 	}
+	s.mux.Handle("GET /_localaws/iam/decisions", s.authorizer.Decisions)
 	s.mux.HandleFunc("GET /_localaws/health", s.health)
 	s.mux.HandleFunc("/", s.dispatch)
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second, MaxHeaderBytes: 1 << 20,
@@ -201,7 +247,7 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "services": names, "region": s.env.Region,
-		"account": s.env.Account})
+		"account": s.env.Account, "iam": s.iam})
 }
 
 // credentialScope matches "Credential=AKID/20260101/us-east-1/sqs/aws4_request".
@@ -218,7 +264,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		s.unknownService(w, r, reason)
 		return
 	}
-	svc.ServeHTTP(w, r)
+	svc.ServeHTTP(w, r.WithContext(core.WithCaller(r.Context(), callerOf(r))))
 }
 
 // route returns the service a request is for, or why there is none.
@@ -275,3 +321,20 @@ func (s *Server) refuseHeaders(w http.ResponseWriter, r *http.Request, svc core.
 	ew.WriteError(w, r, "", protocol.Errorf(http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderSectionTooLarge",
 		"Your request header section exceeds the maximum allowed size: %d bytes, of at most %d in localaws.", n, MaxHeaderBytes))
 }
+
+// registerIAM hands a service's IAM parts to the authorizer: its guard, the roles it
+// holds, the resource policies of its resources.
+func (s *Server) registerIAM(svc core.Service) {
+	if g, ok := svc.(interface{ SetGuard(protocol.Guard) }); ok {
+		g.SetGuard(actions.Guard{Env: s.env})
+	}
+	if d, ok := svc.(identity.Directory); ok {
+		s.env.Identity.SetDirectory(d)
+	}
+	if rp, ok := svc.(identity.ResourcePolicies); ok {
+		s.env.Identity.AddResourcePolicies(svc.Route().SigningName, rp)
+	}
+}
+
+// IAM is the server's IAM mode.
+func (s *Server) IAM() IAMMode { return s.iam }

@@ -4,6 +4,9 @@
 // everything under /_localaws/ but the Runtime API and code downloads), so that a run
 // meant to use only AWS's APIs can check it used none.
 //
+// -iam=off (or LOCALAWS_IAM=off) allows every request instead of evaluating IAM
+// policies; the flag wins over the variable.
+//
 // LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name to
 // fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/lambda/faults).
 package main
@@ -27,7 +30,13 @@ func main() {
 	account := flag.String("account", "000000000000", "12-digit account ID to serve")
 	stateDir := flag.String("state-dir", "", "directory for unpacked code and environment logs (default: a temp dir removed on exit)")
 	verbose := flag.Bool("v", false, "log at debug level")
+	iamFlag := flag.String("iam", os.Getenv("LOCALAWS_IAM"), "IAM enforcement: on or off (default "+string(localaws.DefaultIAM)+"; env LOCALAWS_IAM)")
 	flag.Parse()
+	iamMode, err := localaws.ParseIAMMode(*iamFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	level := slog.LevelInfo
 	if *verbose {
@@ -42,7 +51,7 @@ func main() {
 		os.Exit(2)
 	}
 	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir,
-		Logger: logger}, localaws.ServicesWith(lambda.Options{Faults: faultSet})...)
+		Logger: logger, IAM: iamMode}, localaws.ServicesWith(lambda.Options{Faults: faultSet})...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
