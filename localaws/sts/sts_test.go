@@ -33,7 +33,7 @@ func newClient(t *testing.T, account string) *sts.Client {
 	})
 }
 
-func TestGetCallerIdentity(t *testing.T) {
+func TestGetCallerIdentityOfKeysNotIssuedIsTheAdminUser(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -48,8 +48,8 @@ func TestGetCallerIdentity(t *testing.T) {
 			out, err := newClient(t, tt.account).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, aws.ToString(out.Account))
-			assert.Equal(t, "arn:aws:iam::"+tt.want+":root", aws.ToString(out.Arn))
-			assert.Equal(t, tt.want, aws.ToString(out.UserId))
+			assert.Equal(t, "arn:aws:iam::"+tt.want+":user/localaws-admin", aws.ToString(out.Arn))
+			assert.Equal(t, "AIDALOCALAWSADMIN0000", aws.ToString(out.UserId))
 		})
 	}
 }
