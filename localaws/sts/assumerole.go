@@ -33,7 +33,10 @@ const (
 	packedLimit = 4096
 )
 
-var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var (
+	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	sessionNameChars   = shape.Anchored(`[\w+=,.@-]*`)
+)
 
 // Credentials is the Credentials element.
 type Credentials struct {
@@ -81,6 +84,11 @@ func (s *Service) AssumeRole(ctx context.Context, form url.Values) (any, error) 
 	if err != nil {
 		return nil, err
 	}
+	packed := packedPercent(in, tags)
+	if packed > 100 {
+		return nil, protocol.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
+			"Packed size of session tags consumes %d%% of allotted space.", packed)
+	}
 	keys := requestKeys(in, tags)
 	reqs := []core.AccessRequest{{Action: "sts:AssumeRole", Resource: in.roleARN, Keys: keys}}
 	if len(in.tags) > 0 || len(in.transitive) > 0 {
@@ -98,11 +106,6 @@ func (s *Service) AssumeRole(ctx context.Context, form url.Values) (any, error) 
 	duration, err := sessionDuration(in.duration, role.MaxSessionDuration, chained, fromSession && !chained)
 	if err != nil {
 		return nil, err
-	}
-	packed := packedPercent(in, tags)
-	if packed > 100 {
-		return nil, protocol.Errorf(http.StatusBadRequest, "PackedPolicyTooLarge",
-			"Packed size of session tags consumes %d%% of allotted space.", packed)
 	}
 	sess := s.env.Identity.Issue(identity.Session{RoleARN: role.ARN, RoleName: role.Name, RoleID: role.ID,
 		Name: in.name, Tags: tags, TransitiveKeys: transitive, Policy: in.policy, PolicyARNs: in.policyARNs,
@@ -146,7 +149,7 @@ func readAssume(form url.Values) (assumeRequest, error) {
 		errs.Null("roleSessionName")
 	} else if !sessionNamePattern.MatchString(in.name) {
 		errs.Length("roleSessionName", in.name, 2, 64)
-		errs.Pattern("roleSessionName", in.name, regexp.MustCompile(`[\w+=,.@-]*`))
+		errs.Pattern("roleSessionName", in.name, sessionNameChars)
 	}
 	if raw := form.Get("DurationSeconds"); raw != "" {
 		n, err := strconv.Atoi(raw)
