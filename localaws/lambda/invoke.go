@@ -141,6 +141,7 @@ func (s *Service) prepareInvoke(ref functionRef, tenantID string) (execenv.Funct
 		Timeout: time.Duration(cfg.Timeout) * time.Second, Env: env,
 		LogGroup: cfg.LoggingConfig.LogGroup, ReservedConcurrency: reserved,
 		LogFormat: cfg.LoggingConfig.LogFormat, ApplicationLogLevel: cfg.LoggingConfig.ApplicationLogLevel,
+		Credentials: s.executionRole(f.arn),
 	}, nil
 }
 

@@ -142,6 +142,7 @@ func (s *Service) ListFunctionEventInvokeConfigs(r *http.Request) (int, any, err
 // eventInvokeConfigFor is the async.ConfigFunc: the version's settings over AWS's defaults.
 func (s *Service) eventInvokeConfigFor(functionARN, qualifier string) async.Config {
 	out := async.DefaultConfig()
+	out.Credentials = s.executionRole(functionARN)
 	ref, err := parseFunctionRef(functionARN, qualifier)
 	if err != nil {
 		return out

@@ -42,11 +42,13 @@ func (m *mapping) settle() {
 	}
 }
 
-// poller is the esm.Manager's view of the mapping.
-func (m *mapping) poller() esm.Mapping {
+// poller is the esm.Manager's view of the mapping; it reads the queue as the function's
+// execution role.
+func (s *Service) poller(m *mapping) esm.Mapping {
 	p := esm.Mapping{
 		UUID: m.cfg.UUID, EventSourceARN: m.cfg.EventSourceArn, FunctionARN: m.cfg.FunctionArn,
-		BatchSize: m.cfg.BatchSize, BatchingWindow: time.Duration(m.cfg.MaximumBatchingWindowInSeconds) * time.Second,
+		Credentials: s.executionRole(m.cfg.FunctionArn),
+		BatchSize:   m.cfg.BatchSize, BatchingWindow: time.Duration(m.cfg.MaximumBatchingWindowInSeconds) * time.Second,
 		ReportBatchItemFailures: slices.Contains(m.cfg.FunctionResponseTypes, reportBatchFailures), Enabled: m.enabled,
 	}
 	if m.cfg.ScalingConfig != nil && m.cfg.ScalingConfig.MaximumConcurrency != nil {
@@ -189,7 +191,7 @@ func (s *Service) CreateEventSourceMapping(r *http.Request) (int, any, error) {
 			return EventSourceMappingConfiguration{}, esm.Mapping{}, err
 		}
 		s.mappings[id] = m
-		return m.cfg, m.poller(), nil
+		return m.cfg, s.poller(m), nil
 	}()
 	if err != nil {
 		return 0, nil, err
@@ -279,7 +281,7 @@ func (s *Service) UpdateEventSourceMapping(r *http.Request) (int, any, error) {
 		}
 		next.cfg.State = "Updating"
 		*m = next
-		return m.cfg, m.poller(), nil
+		return m.cfg, s.poller(m), nil
 	}()
 	if err != nil {
 		return 0, nil, err

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/async"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
@@ -38,6 +40,9 @@ type Service struct {
 	mappings  map[string]*mapping  // by UUID
 	// esmSync orders mapping changes with their esm.Manager calls, which run unlocked.
 	esmSync sync.Mutex
+
+	credsMu sync.Mutex
+	creds   map[string]aws.CredentialsProvider // execution role sessions by function ARN
 }
 
 // Options configures the service; the zero value is the default.
@@ -55,6 +60,7 @@ func (o Options) New(env *core.Env) *Service {
 	s := &Service{
 		env: env, mux: http.NewServeMux(), RESTService: protocol.RESTService{Name: "lambda", Logger: env.Logger},
 		functions: map[string]*function{}, mappings: map[string]*mapping{}, faults: o.Faults,
+		creds: map[string]aws.CredentialsProvider{},
 	}
 	if s.faults == nil {
 		s.faults = faults.NewSet()

@@ -33,23 +33,29 @@ func (d *destinations) clients() {
 }
 
 // send delivers rec to an SQS queue (the record is the message body) or a Lambda
-// function (the record is the payload of an asynchronous invoke).
-func (d *destinations) send(ctx context.Context, arn string, rec Record) error {
+// function (the record is the payload of an asynchronous invoke), signed with creds
+// when given (the function's execution role).
+func (d *destinations) send(ctx context.Context, arn string, rec Record, creds aws.CredentialsProvider) error {
 	body, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
 	d.clients()
+	sqsClient, lambdaClient := d.sqs, d.lambda
+	if creds != nil {
+		cfg := d.env.DeliveryAWSConfigAs(creds) // nobody can retry a record lost here
+		sqsClient, lambdaClient = sqs.NewFromConfig(cfg), lambda.NewFromConfig(cfg)
+	}
 	switch service(arn) {
 	case "sqs":
-		url, err := esm.QueueURL(ctx, d.sqs, arn)
+		url, err := esm.QueueURL(ctx, sqsClient, arn)
 		if err != nil {
 			return err
 		}
-		_, err = d.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))})
+		_, err = sqsClient.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(string(body))})
 		return err
 	case "lambda":
-		_, err := d.lambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(arn),
+		_, err := lambdaClient.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(arn),
 			InvocationType: lambdatypes.InvocationTypeEvent, Payload: body})
 		return err
 	default:

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/esm"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
@@ -24,6 +26,9 @@ type Config struct {
 	MaximumEventAge      time.Duration // 60 s - 6 h; AWS default 6 h
 	OnSuccess            string        // destination ARN (SQS queue or Lambda function), or ""
 	OnFailure            string
+	// Credentials sign destination deliveries: the function's execution role. nil uses
+	// the server's own keys.
+	Credentials aws.CredentialsProvider
 }
 
 // DefaultConfig is what a function without an event invoke config gets. A ConfigFunc
@@ -313,7 +318,7 @@ func (q *Queue) finish(it *item, cfg Config, condition string) {
 		return
 	}
 	rec := newRecord(it.ev, condition, it.invokes, it.last, q.env.Clock.Now())
-	if err := q.dest.send(q.work, dest, rec); err != nil {
+	if err := q.dest.send(q.work, dest, rec, cfg.Credentials); err != nil {
 		log.Warn("destination delivery failed", "destination", dest, "err", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
 
@@ -25,6 +27,9 @@ type Mapping struct {
 	MaximumConcurrency      int  // 0: no cap beyond the poller's own
 	ReportBatchItemFailures bool // FunctionResponseTypes contains ReportBatchItemFailures
 	Enabled                 bool
+	// Credentials sign the poller's SQS calls: the function's execution role. nil uses
+	// the server's own keys.
+	Credentials aws.CredentialsProvider
 }
 
 // InvokeFunc invokes a function synchronously. functionError is "" or "Unhandled".

@@ -93,7 +93,11 @@ func (r *runner) resolveOnce() error {
 	if err != nil {
 		return err
 	}
-	client := sqs.NewFromConfig(r.m.env.AWSConfig())
+	cfg := r.m.env.AWSConfig()
+	if creds := r.cfg.Load().Credentials; creds != nil {
+		cfg = r.m.env.AWSConfigAs(creds)
+	}
+	client := sqs.NewFromConfig(cfg)
 	url, err := QueueURL(r.ctx, client, r.source)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package execenv
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
@@ -180,8 +183,15 @@ func (p *Pool) spawn(e *environment) error {
 		sink.discard()
 		return fmt.Errorf("execenv: output pipe: %w", err)
 	}
+	creds, err := p.credentials(e.fn)
+	if err != nil {
+		_ = r.Close()
+		_ = w.Close()
+		sink.discard()
+		return &entrypointError{err: err}
+	}
 	args := []string{filepath.Join(task, "bootstrap")}
-	env := p.environ(e, task, tmp)
+	env := p.environ(e, task, tmp, creds)
 	if in := e.interp; in != nil {
 		args = in.command()
 		sink.platform(sink.initStart(in))
@@ -206,7 +216,11 @@ func (p *Pool) spawn(e *environment) error {
 	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
-		sink.shipper(&p.logs, e.fn.LogGroup, e.stream)
+		logs := &p.logs
+		if e.fn.Credentials != nil {
+			logs = &logClient{env: p.env, creds: e.fn.Credentials}
+		}
+		sink.shipper(logs, e.fn.LogGroup, e.stream)
 	}()
 	err = cmd.Start()
 	_ = w.Close()
@@ -261,7 +275,7 @@ var reservedEnv = map[string]bool{
 }
 
 // environ builds the process environment from nothing, so no host variable leaks in.
-func (p *Pool) environ(e *environment, task, tmp string) []string {
+func (p *Pool) environ(e *environment, task, tmp string, creds aws.Credentials) []string {
 	fn := e.fn
 	vars := map[string]string{
 		"PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
@@ -298,9 +312,9 @@ func (p *Pool) environ(e *environment, task, tmp string) []string {
 		"AWS_EXECUTION_ENV":               "AWS_Lambda_" + fn.Runtime,
 		"_HANDLER":                        fn.Handler,
 		"LAMBDA_TASK_ROOT":                task,
-		"AWS_ACCESS_KEY_ID":               "LOCALAWSACCESSKEY",
-		"AWS_SECRET_ACCESS_KEY":           "localaws",
-		"AWS_SESSION_TOKEN":               "localaws",
+		"AWS_ACCESS_KEY_ID":               creds.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY":           creds.SecretAccessKey,
+		"AWS_SESSION_TOKEN":               creds.SessionToken,
 		"TMPDIR":                          tmp,
 		"HOME":                            e.dir,
 	} {
@@ -311,6 +325,24 @@ func (p *Pool) environ(e *environment, task, tmp string) []string {
 		env = append(env, k+"="+v)
 	}
 	return env
+}
+
+// serverKeys are the credentials of a function without an execution role session (IAM
+// not enforced): keys localaws did not issue, which act as the account's administrator.
+var serverKeys = aws.Credentials{AccessKeyID: "LOCALAWSACCESSKEY", SecretAccessKey: "localaws", SessionToken: "localaws"}
+
+// credentialsTimeout bounds getting an execution role session for a new environment.
+const credentialsTimeout = 10 * time.Second
+
+// credentials are the keys a new environment gets: its execution role's session, as
+// Lambda gives them, or serverKeys. A role Lambda cannot assume fails the start.
+func (p *Pool) credentials(fn Function) (aws.Credentials, error) {
+	if fn.Credentials == nil {
+		return serverKeys, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), credentialsTimeout)
+	defer cancel()
+	return fn.Credentials.Retrieve(ctx)
 }
 
 // watch reaps the process, then kills what is left of its group: Lambda resets the whole

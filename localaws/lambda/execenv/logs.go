@@ -36,7 +36,10 @@ const (
 // logClient is one CloudWatch Logs client, built on first use because the server's URL
 // is known only once it listens.
 type logClient struct {
-	env    *core.Env
+	env *core.Env
+	// creds sign the calls: the execution role's session, as Lambda ships logs with the
+	// function's role; nil uses the server's own keys.
+	creds  aws.CredentialsProvider
 	once   sync.Once
 	client *cloudwatchlogs.Client
 }
@@ -44,7 +47,13 @@ type logClient struct {
 // get retries through core.DeliveryAWSConfig: one bad loopback connection must not turn
 // shipping off for an environment's life.
 func (c *logClient) get() *cloudwatchlogs.Client {
-	c.once.Do(func() { c.client = cloudwatchlogs.NewFromConfig(c.env.DeliveryAWSConfig()) })
+	c.once.Do(func() {
+		cfg := c.env.DeliveryAWSConfig()
+		if c.creds != nil {
+			cfg = c.env.DeliveryAWSConfigAs(c.creds)
+		}
+		c.client = cloudwatchlogs.NewFromConfig(cfg)
+	})
 	return c.client
 }
 
@@ -269,8 +278,9 @@ func (s *logSink) shipper(c *logClient, group, stream string) {
 
 // createStream creates the environment's stream, and first its log group when that does
 // not exist: Lambda creates the function's group on its first output, without tags.
-// Creations that race another environment's count as done. Unlike AWS, this does not yet
-// depend on the execution role allowing logs:CreateLogGroup.
+// Creations that race another environment's count as done. Signed with the execution
+// role's session, the group is created only if the role allows logs:CreateLogGroup, and
+// the stream and events need logs:CreateLogStream and logs:PutLogEvents, as in AWS.
 func createStream(ctx context.Context, client *cloudwatchlogs.Client, group, stream string) error {
 	in := &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}
 	_, err := client.CreateLogStream(ctx, in)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
@@ -37,6 +39,10 @@ type Function struct {
 	// Layers are the zips of the function's layers, unpacked in order into the
 	// environment's equivalent of /opt (a later layer's file replaces an earlier one's).
 	Layers []string
+	// Credentials are the execution role's session: the process gets them in
+	// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, and its logs are
+	// shipped with them. nil gives the server's own keys.
+	Credentials aws.CredentialsProvider
 }
 
 // Result is one finished invocation.
