@@ -134,16 +134,18 @@ func walkJSON(v json.RawMessage, path string, out []string) []string {
 }
 
 // formInput reads members of a query request: scalars by name, lists
-// (PolicyArns.member.1) by their list's name.
+// (PolicyArns.member.1) by their list's name, and a field of a list of structures
+// (Tags.member.1.Key) as "Tags.Key".
 type formInput url.Values
 
 func (in formInput) Strings(path string) []string {
 	if v, ok := in[path]; ok {
 		return v
 	}
+	list, field, _ := strings.Cut(path, ".")
 	var out []string
-	for _, m := range Members(url.Values(in), path+".member") {
-		if v, ok := m[""]; ok {
+	for _, m := range Members(url.Values(in), list+".member") {
+		if v, ok := m[field]; ok {
 			out = append(out, v)
 		}
 	}

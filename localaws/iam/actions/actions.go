@@ -115,10 +115,11 @@ func each(path string, toARN func(Ref, string) string) func(Ref, protocol.Input)
 // isARN says whether a member holds an ARN rather than a name.
 func isARN(s string) bool { return strings.HasPrefix(s, "arn:") }
 
-// tagKeys are aws:RequestTag/<k> and aws:TagKeys of a request's tags; pairs reads them.
-func tagKeys(pairs func(protocol.Input) ([]string, []string)) func(protocol.Input) map[string][]string {
+// requestTags are aws:RequestTag/<k> and aws:TagKeys of a request's list of tags, read
+// at "<list>.<key field>" and "<list>.<value field>".
+func requestTags(list, keyField, valueField string) func(protocol.Input) map[string][]string {
 	return func(in protocol.Input) map[string][]string {
-		ks, vs := pairs(in)
+		ks, vs := in.Strings(list+"."+keyField), in.Strings(list+"."+valueField)
 		if len(ks) == 0 {
 			return nil
 		}

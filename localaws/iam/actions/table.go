@@ -141,7 +141,8 @@ func ruleOf(member string) func(Ref, protocol.Input) []string {
 var eventsRows = func() map[string]Row {
 	bus := each("Name", busOf)
 	rows := map[string]Row{
-		"CreateEventBus":        {Action: "events:CreateEventBus", Resources: bus},
+		"CreateEventBus": {Action: "events:CreateEventBus", Resources: bus,
+			Keys: requestTags("Tags", "Key", "Value")},
 		"DescribeEventBus":      {Action: "events:DescribeEventBus", Resources: bus},
 		"UpdateEventBus":        {Action: "events:UpdateEventBus", Resources: bus},
 		"DeleteEventBus":        {Action: "events:DeleteEventBus", Resources: bus},
@@ -158,9 +159,10 @@ var eventsRows = func() map[string]Row {
 		rows[op] = Row{Action: "events:" + op, Resources: ruleOf("Name")}
 	}
 	byARN := each("ResourceARN", func(_ Ref, arn string) string { return arn })
-	for _, op := range []string{"TagResource", "UntagResource", "ListTagsForResource"} {
+	for _, op := range []string{"UntagResource", "ListTagsForResource"} {
 		rows[op] = Row{Action: "events:" + op, Resources: byARN}
 	}
+	rows["TagResource"] = Row{Action: "events:TagResource", Resources: byARN, Keys: requestTags("Tags", "Key", "Value")}
 	return rows
 }()
 
@@ -241,7 +243,7 @@ var iamRows = func() map[string]Row {
 		"SimulateCustomPolicy": {Action: "iam:SimulateCustomPolicy"},
 		"SimulatePrincipalPolicy": {Action: "iam:SimulatePrincipalPolicy",
 			Resources: each("PolicySourceArn", func(_ Ref, arn string) string { return arn })},
-		"CreatePolicy": {Action: "iam:CreatePolicy", Resources: func(ref Ref, in protocol.Input) []string {
+		"CreatePolicy": {Action: "iam:CreatePolicy", Keys: requestTags("Tags", "Key", "Value"), Resources: func(ref Ref, in protocol.Input) []string {
 			path := protocol.First(in, "Path")
 			if path == "" {
 				path = "/"
@@ -249,15 +251,19 @@ var iamRows = func() map[string]Row {
 			return []string{ref.arn("iam", "", "policy"+path+protocol.First(in, "PolicyName"))}
 		}},
 	}
-	for _, op := range []string{"CreateRole", "GetRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
-		"UpdateAssumeRolePolicy", "TagRole", "UntagRole", "ListRoleTags", "PutRolePermissionsBoundary",
+	tags := requestTags("Tags", "Key", "Value")
+	rows["CreateRole"] = Row{Action: "iam:CreateRole", Resources: role, Keys: tags}
+	rows["TagRole"] = Row{Action: "iam:TagRole", Resources: role, Keys: tags}
+	rows["TagPolicy"] = Row{Action: "iam:TagPolicy", Resources: policy, Keys: tags}
+	for _, op := range []string{"GetRole", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
+		"UpdateAssumeRolePolicy", "UntagRole", "ListRoleTags", "PutRolePermissionsBoundary",
 		"DeleteRolePermissionsBoundary", "ListInstanceProfilesForRole", "PutRolePolicy", "GetRolePolicy",
 		"DeleteRolePolicy", "ListRolePolicies", "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies"} {
 		rows[op] = Row{Action: "iam:" + op, Resources: role}
 	}
 	for _, op := range []string{"GetPolicy", "DeletePolicy", "CreatePolicyVersion", "GetPolicyVersion",
 		"DeletePolicyVersion", "ListPolicyVersions", "SetDefaultPolicyVersion", "ListEntitiesForPolicy",
-		"TagPolicy", "UntagPolicy", "ListPolicyTags"} {
+		"UntagPolicy", "ListPolicyTags"} {
 		rows[op] = Row{Action: "iam:" + op, Resources: policy}
 	}
 	return rows
