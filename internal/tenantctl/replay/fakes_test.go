@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
@@ -140,8 +141,8 @@ type fakeLedger struct {
 }
 
 type ledgerEntry struct {
-	state, run string
-	at         time.Time
+	state, run, sentID string
+	at                 time.Time
 }
 
 func newLedger() *fakeLedger {
@@ -165,13 +166,13 @@ func (l *fakeLedger) Claim(_ context.Context, k, run string, lease time.Duration
 	return true, nil
 }
 
-func (l *fakeLedger) Confirm(_ context.Context, k, run string) error {
+func (l *fakeLedger) Confirm(_ context.Context, k, run, sentID string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.confirmErr != nil {
 		return l.confirmErr
 	}
-	l.entries[k] = ledgerEntry{state: StateSent, run: run, at: l.now}
+	l.entries[k] = ledgerEntry{state: StateSent, run: run, at: l.now, sentID: sentID}
 	return nil
 }
 
@@ -191,5 +192,5 @@ func (f *fakeEvents) PutEvents(_ context.Context, in *eventbridge.PutEventsInput
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.put = append(f.put, in)
-	return &eventbridge.PutEventsOutput{}, nil
+	return &eventbridge.PutEventsOutput{Entries: []ebtypes.PutEventsResultEntry{{EventId: aws.String("new-event-id")}}}, nil
 }

@@ -30,8 +30,9 @@ const (
 const (
 	attrState     = "replay_state"
 	attrClaimedBy = "claimed_by"
-	attrClaimedAt = "claimed_at" // Unix seconds
-	attrExpiresAt = "expires_at" // Unix seconds; the table's TTL attribute
+	attrClaimedAt = "claimed_at"      // Unix seconds
+	attrExpiresAt = "expires_at"      // Unix seconds; the table's TTL attribute
+	attrSentID    = "sent_message_id" // the ID the source gave the replayed message
 )
 
 // Retention of ledger items: longer than the held queue keeps a message (14 days), so that a held duplicate of a
@@ -68,14 +69,24 @@ func (l *DynamoLedger) entry(k, state, run string, now time.Time) map[string]typ
 	return item
 }
 
+// SentID returns the ID the source gave the replay of k, "" when it was not replayed.
+func (l *DynamoLedger) SentID(ctx context.Context, k string) (string, error) {
+	return l.read(ctx, k, attrSentID)
+}
+
 // State returns the state of k, "" when it has no entry.
 func (l *DynamoLedger) State(ctx context.Context, k string) (string, error) {
+	return l.read(ctx, k, attrState)
+}
+
+// read returns one string attribute of k's entry, "" when there is none.
+func (l *DynamoLedger) read(ctx context.Context, k, attr string) (string, error) {
 	out, err := l.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(l.table), Key: l.key(k),
 		ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return "", fmt.Errorf("reading the replay ledger: %w", err)
 	}
-	if s, ok := out.Item[attrState].(*types.AttributeValueMemberS); ok {
+	if s, ok := out.Item[attr].(*types.AttributeValueMemberS); ok {
 		return s.Value, nil
 	}
 	return "", nil
@@ -105,9 +116,12 @@ func (l *DynamoLedger) Claim(ctx context.Context, k, run string, lease time.Dura
 	return true, nil
 }
 
-// Confirm records that k was sent.
-func (l *DynamoLedger) Confirm(ctx context.Context, k, run string) error {
+// Confirm records that k was sent, and the ID the source gave it.
+func (l *DynamoLedger) Confirm(ctx context.Context, k, run, sentID string) error {
 	item := l.entry(k, StateSent, run, l.now())
+	if sentID != "" {
+		item[attrSentID] = &types.AttributeValueMemberS{Value: sentID}
+	}
 	if _, err := l.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: item}); err != nil {
 		return fmt.Errorf("confirming a replayed message in the replay ledger: %w", err)
 	}

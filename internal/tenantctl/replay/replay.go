@@ -52,7 +52,8 @@ type Publisher interface {
 type Ledger interface {
 	State(ctx context.Context, key string) (string, error)
 	Claim(ctx context.Context, key, run string, lease time.Duration) (bool, error)
-	Confirm(ctx context.Context, key, run string) error
+	// Confirm records that key was sent, as the message (or event) sentID.
+	Confirm(ctx context.Context, key, run, sentID string) error
 }
 
 // Source is where a source's messages are replayed to: its queue (an SQS source, or an EventBridge source's buffer
@@ -224,10 +225,11 @@ func (r *Replayer) replayOne(ctx context.Context, tenant string, m sqstypes.Mess
 	if !claimed {
 		return keep(fmt.Sprintf("another resume claimed it less than %s ago; run resume again after that", r.cfg.Lease))
 	}
-	if err := r.send(done, src, srcName, k, m, a); err != nil {
+	sentID, err := r.send(done, src, srcName, k, m, a)
+	if err != nil {
 		return false, fmt.Errorf("replaying message %s into source %s: %w (run resume again: the message is still held)", origID, srcName, err)
 	}
-	if err := r.ledger.Confirm(done, k, r.run); err != nil {
+	if err := r.ledger.Confirm(done, k, r.run, sentID); err != nil {
 		return false, fmt.Errorf("message %s was replayed but %w; run resume again within %s so that it is not sent twice", origID, err, r.cfg.Lease)
 	}
 	if err := r.deleteHeld(done, m); err != nil {
@@ -243,12 +245,13 @@ func LedgerKey(tenant, source, messageID string) string {
 	return tenant + sep + "replay" + sep + source + sep + messageID
 }
 
-func (r *Replayer) send(ctx context.Context, src Source, srcName, key string, m sqstypes.Message, a map[string]string) error {
+// send puts the message back into its source and returns the ID the source gave it.
+func (r *Replayer) send(ctx context.Context, src Source, srcName, key string, m sqstypes.Message, a map[string]string) (string, error) {
 	if src.QueueURL != "" {
 		in := &sqs.SendMessageInput{QueueUrl: aws.String(src.QueueURL), MessageBody: m.Body}
 		attrs, err := originalAttributes(a)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if len(attrs) > 0 {
 			in.MessageAttributes = attrs
@@ -263,28 +266,34 @@ func (r *Replayer) send(ctx context.Context, src Source, srcName, key string, m 
 			// FIFO queues drop a second send with the same ID for 5 minutes, closing even the crash window there.
 			in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
 		}
-		_, err = r.q.SendMessage(ctx, in)
-		return err
+		out, err := r.q.SendMessage(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.MessageId), nil
 	}
 	if src.BusName == "" {
-		return fmt.Errorf("source %q has neither a queue URL nor a bus name", srcName)
+		return "", fmt.Errorf("source %q has neither a queue URL nor a bus name", srcName)
 	}
 	if r.events == nil {
-		return errors.New("no EventBridge client")
+		return "", errors.New("no EventBridge client")
 	}
 	entry, err := eventEntry(aws.ToString(m.Body), src.BusName)
 	if err != nil {
-		return err
+		return "", err
 	}
 	out, err := r.events.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{entry}})
 	if err != nil {
-		return err
+		return "", err
 	}
-	if out.FailedEntryCount > 0 && len(out.Entries) > 0 {
-		return fmt.Errorf("PutEvents refused the event: %s %s", aws.ToString(out.Entries[0].ErrorCode),
+	if len(out.Entries) == 0 {
+		return "", errors.New("PutEvents returned no entry")
+	}
+	if out.FailedEntryCount > 0 {
+		return "", fmt.Errorf("PutEvents refused the event: %s %s", aws.ToString(out.Entries[0].ErrorCode),
 			aws.ToString(out.Entries[0].ErrorMessage))
 	}
-	return nil
+	return aws.ToString(out.Entries[0].EventId), nil
 }
 
 // eventEntry rebuilds the PutEvents entry of an EventBridge event as the router received it. The event gets a new

@@ -72,6 +72,11 @@ func TestReplaySendsEachHeldMessageBackAsItWas(t *testing.T) {
 	assert.Equal(t, "12.5", aws.ToString(sent.MessageAttributes["amount"].StringValue))
 	assert.Equal(t, "String", aws.ToString(sent.MessageAttributes["tenantId"].DataType))
 	assert.Len(t, sent.MessageAttributes, 2, "none of the held message's own attributes go back")
+	for _, k := range []string{"m0", "m1", "m2"} {
+		e := w.ledger.entries[LedgerKey("acme", "orders", k)]
+		assert.Equal(t, StateSent, e.state)
+		assert.NotEmpty(t, e.sentID, "the ledger names the replayed message")
+	}
 
 	held := w.sqs.in(heldURL)
 	require.Len(t, held, 1, "only the other tenant's message stays held")
