@@ -74,6 +74,14 @@ var queryParams = map[string]url.Values{
 	"sts:AssumeRole": {"RoleArn": {"arn:aws:iam::000000000000:role/nothing"}, "RoleSessionName": {"again"}},
 }
 
+// jsonBodies are what a JSON operation needs to name its resources at all.
+var jsonBodies = map[string]string{
+	"dynamodb:BatchGetItem":       `{"RequestItems":{"t":{"Keys":[{"k":{"S":"x"}}]}}}`,
+	"dynamodb:BatchWriteItem":     `{"RequestItems":{"t":[{"PutRequest":{"Item":{"k":{"S":"x"}}}}]}}`,
+	"dynamodb:TransactGetItems":   `{"TransactItems":[{"Get":{"TableName":"t","Key":{"k":{"S":"x"}}}}]}`,
+	"dynamodb:TransactWriteItems": `{"TransactItems":[{"Put":{"TableName":"t","Item":{"k":{"S":"x"}}}}]}`,
+}
+
 // needsNoPermission are the operations AWS serves to any authenticated caller.
 var needsNoPermission = map[string]bool{"sts:GetCallerIdentity": true}
 
@@ -95,7 +103,11 @@ func TestAPrincipalWithNoPermissionsIsRefusedEveryOperation(t *testing.T) {
 			case o.method != "":
 				req, err = http.NewRequest(o.method, base+label.ReplaceAllString(o.path, "x"), strings.NewReader("{}"))
 			case o.target != "":
-				req, err = http.NewRequest(http.MethodPost, base+"/", strings.NewReader("{}"))
+				body := jsonBodies[o.service+":"+o.op]
+				if body == "" {
+					body = "{}"
+				}
+				req, err = http.NewRequest(http.MethodPost, base+"/", strings.NewReader(body))
 				req.Header.Set("X-Amz-Target", o.target+"."+o.op)
 				req.Header.Set("Content-Type", "application/x-amz-json-1.0")
 			default:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 
@@ -18,7 +19,8 @@ import (
 // so that one table can say which resource an operation acts on.
 type Input interface {
 	// Strings returns the string values at a member path such as "QueueUrl" or
-	// "Entries.EventBusName"; lists on the way are flattened. Missing members give none.
+	// "Entries.EventBusName"; lists on the way are flattened, and "*" names a map's
+	// keys ("RequestItems.*"). Missing members give none.
 	Strings(path string) []string
 }
 
@@ -98,7 +100,11 @@ func newJSONInput(body []byte) *jsonInput { return &jsonInput{body: body} }
 func (in *jsonInput) Strings(path string) []string {
 	in.once.Do(func() { _ = json.Unmarshal(in.body, &in.members) })
 	name, rest, _ := strings.Cut(path, ".")
-	return walkJSON(in.members[name], rest, nil)
+	raw, ok := in.members[name]
+	if !ok {
+		return nil
+	}
+	return walkJSON(raw, rest, nil)
 }
 
 // walkJSON appends the strings at path under v, flattening lists.
@@ -120,10 +126,18 @@ func walkJSON(v json.RawMessage, path string, out []string) []string {
 			return out
 		}
 		var members map[string]json.RawMessage
-		if json.Unmarshal(v, &members) == nil {
-			name, rest, _ := strings.Cut(path, ".")
-			out = walkJSON(members[name], rest, out)
+		if json.Unmarshal(v, &members) != nil {
+			return out
 		}
+		if path == "*" {
+			for name := range members {
+				out = append(out, name)
+			}
+			sort.Strings(out)
+			return out
+		}
+		name, rest, _ := strings.Cut(path, ".")
+		out = walkJSON(members[name], rest, out)
 	case '"':
 		var s string
 		if path == "" && json.Unmarshal(v, &s) == nil {

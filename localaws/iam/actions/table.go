@@ -9,12 +9,13 @@ import (
 
 // table is every served operation by signing name, then operation name.
 var table = map[string]map[string]Row{
-	"sqs":    sqsRows,
-	"lambda": lambdaRows,
-	"events": eventsRows,
-	"logs":   logsRows,
-	"iam":    iamRows,
-	"sts":    stsRows,
+	"sqs":      sqsRows,
+	"lambda":   lambdaRows,
+	"events":   eventsRows,
+	"logs":     logsRows,
+	"iam":      iamRows,
+	"sts":      stsRows,
+	"dynamodb": dynamodbRows,
 }
 
 // SQS: every queue operation acts on the queue of QueueUrl; batches ask for the action
