@@ -7,8 +7,10 @@
 // a Request (action, resource, principal, condition keys) and the Set of policies that
 // apply (identity, resource, permissions boundary, session) and returns a Decision: allowed,
 // explicitly or implicitly denied, the statement that decided, and the end of AWS's
-// AccessDenied sentence. For the policy simulator, each Statement carries its Start and
-// End in the document, and Policy.ContextKeys lists the context keys a policy reads.
+// AccessDenied sentence. For the policy simulator, Simulate also reports every statement
+// that decided and whether the permissions boundary allows, each Statement carries its
+// Start and End in the document, and Policy.ContextKeys lists the context keys a policy
+// reads.
 //
 // Supported:
 //   - Action/NotAction (case-insensitive) and Resource/NotResource with '*' and '?';

@@ -95,6 +95,38 @@ type Decision struct {
 //
 // SCPs, RCPs and cross-account requests are outside this package.
 func Evaluate(req Request, set Set) Decision {
+	d, _ := evaluate(req, set, nil)
+	return d
+}
+
+// Simulation is Simulate's answer: the decision with what IAM's policy simulator
+// reports besides.
+type Simulation struct {
+	Decision
+	// Statements are every statement with the deciding effect: all the explicit denies,
+	// or all the allows. Empty for an implicit deny.
+	Statements []Match
+	// AllowedByBoundary says whether the permissions boundary allows the request; nil
+	// when the set has none.
+	AllowedByBoundary *bool
+}
+
+// Simulate decides as Evaluate does, and reports every statement that decided, for
+// SimulatePrincipalPolicy and SimulateCustomPolicy.
+func Simulate(req Request, set Set) Simulation {
+	var sim Simulation
+	var boundary bool
+	sim.Decision, boundary = evaluate(req, set, &sim.Statements)
+	if set.Boundary != nil {
+		sim.AllowedByBoundary = &boundary
+	}
+	return sim
+}
+
+// evaluate is Evaluate. With all nil it stops at the first explicit deny; otherwise it
+// reads every statement and sets *all to those with the deciding effect. It also
+// reports whether a permissions boundary statement allows.
+func evaluate(req Request, set Set, all *[]Match) (Decision, bool) {
 	s := state{req: &req}
 	groups := [...]struct {
 		policies []Named
@@ -103,6 +135,8 @@ func Evaluate(req Request, set Set) Decision {
 		{set.Identity, IdentityBased}, {set.Resource, ResourceBased},
 		{set.Boundary, PermissionsBoundary}, {set.Session, SessionPolicy},
 	}
+	var deny *Decision
+	var denies, allowing []Match
 	var allows [len(groups)]*Match // the first allow of each group
 	var resourceGrant grant
 	for gi, g := range groups {
@@ -117,12 +151,28 @@ func Evaluate(req Request, set Set) Decision {
 				case !applies:
 					continue
 				case st.Effect == Deny:
-					return Decision{Effect: ExplicitDeny, Matched: match(named, g.typ, i),
-						Because: explicit(g.typ, named.ARN)}
+					m := match(named, g.typ, i)
+					if deny == nil {
+						deny = &Decision{Effect: ExplicitDeny, Matched: m, Because: explicit(g.typ, named.ARN)}
+					}
+					if all == nil {
+						return *deny, false
+					}
+					denies = append(denies, *m)
+					continue
 				case g.typ == ResourceBased && gr == grantAccount:
 					continue // delegated to identity policies
-				case allows[gi] == nil || (g.typ == ResourceBased && gr > resourceGrant):
-					allows[gi] = match(named, g.typ, i)
+				}
+				first := allows[gi] == nil || (g.typ == ResourceBased && gr > resourceGrant)
+				if !first && all == nil {
+					continue
+				}
+				m := match(named, g.typ, i)
+				if all != nil {
+					allowing = append(allowing, *m)
+				}
+				if first {
+					allows[gi] = m
 					if g.typ == ResourceBased {
 						resourceGrant = gr
 					}
@@ -130,18 +180,33 @@ func Evaluate(req Request, set Set) Decision {
 			}
 		}
 	}
+	boundary := allows[2] != nil
+	if deny != nil {
+		*all = denies
+		return *deny, boundary
+	}
+	d := decide(req.Action, set, allows, resourceGrant)
+	if all != nil && d.Allowed {
+		*all = allowing
+	}
+	return d, boundary
+}
+
+// decide applies the allow rules to the first allow of each group (identity, resource,
+// boundary, session) once no explicit deny applies.
+func decide(action string, set Set, allows [4]*Match, resourceGrant grant) Decision {
 	identity, resource := allows[0], allows[1]
 	if resource != nil && resourceGrant == grantSession {
 		return Decision{Allowed: true, Effect: Allowed, Matched: resource}
 	}
 	if identity == nil && resource == nil {
-		return implicit("no identity-based policy", req.Action)
+		return implicit("no identity-based policy", action)
 	}
 	if set.Boundary != nil && allows[2] == nil {
-		return implicit("no permissions boundary", req.Action)
+		return implicit("no permissions boundary", action)
 	}
 	if set.Session != nil && allows[3] == nil {
-		return implicit("no session policy", req.Action)
+		return implicit("no session policy", action)
 	}
 	if identity == nil {
 		identity = resource

@@ -408,3 +408,40 @@ func TestCarlosExample(t *testing.T) {
 		})
 	}
 }
+
+func TestSimulateReportsEveryDecidingStatement(t *testing.T) {
+	twoDenies := `{"Version":"2012-10-17","Statement":[{"Sid":"D1","Effect":"Deny","Action":"sqs:*","Resource":"*"},` +
+		`{"Sid":"A","Effect":"Allow","Action":"sqs:*","Resource":"*"},{"Sid":"D2","Effect":"Deny","Action":"*","Resource":"*"}]}`
+	req := policy.Request{Action: "sqs:SendMessage", Resource: queueARN, Principal: routerSession}
+	sids := func(ms []policy.Match) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, string(m.Type)+"/"+m.Sid)
+		}
+		return out
+	}
+	yes, no := true, false
+	tests := []struct {
+		name     string
+		set      policy.Set
+		effect   string
+		sids     []string
+		boundary *bool
+	}{
+		{"every explicit deny", policy.Set{Identity: named(t, "p", twoDenies)}, policy.ExplicitDeny,
+			[]string{"identity-based policy/D1", "identity-based policy/D2"}, nil},
+		{"every allow, boundary included", policy.Set{Identity: named(t, "p", allowSend, allowSQS), Boundary: named(t, "b", allowSQS)},
+			policy.Allowed, []string{"identity-based policy/Send", "identity-based policy/", "permissions boundary/"}, &yes},
+		{"nothing for an implicit deny", policy.Set{Identity: named(t, "p", allowSend), Boundary: named(t, "b", allowS3)},
+			policy.ImplicitDeny, nil, &no},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sim := policy.Simulate(req, tt.set)
+			assert.Equal(t, tt.effect, sim.Effect)
+			assert.Equal(t, tt.sids, sids(sim.Statements))
+			assert.Equal(t, tt.boundary, sim.AllowedByBoundary)
+			assert.Equal(t, policy.Evaluate(req, tt.set), sim.Decision, "Simulate decides as Evaluate does")
+		})
+	}
+}

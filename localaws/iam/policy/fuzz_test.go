@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/policy"
@@ -43,10 +44,15 @@ func FuzzParse(f *testing.F) {
 		_ = p.ContextKeys()
 		set := []policy.Named{{Name: "fuzz", Policy: p}}
 		for _, res := range []string{queueARN, "*", "arn:aws:s3:::b/u/x", ""} {
-			d := policy.Evaluate(policy.Request{Action: "s3:GetObject", Resource: res, Principal: routerSession, Context: ctx},
-				policy.Set{Identity: set, Resource: set, Boundary: set, Session: set})
+			req := policy.Request{Action: "s3:GetObject", Resource: res, Principal: routerSession, Context: ctx}
+			all := policy.Set{Identity: set, Resource: set, Boundary: set, Session: set}
+			d := policy.Evaluate(req, all)
 			if d.Allowed != (d.Effect == policy.Allowed) || (d.Effect == policy.ImplicitDeny) != (d.Matched == nil) {
 				t.Fatalf("inconsistent decision %+v", d)
+			}
+			if sim := policy.Simulate(req, all); !reflect.DeepEqual(sim.Decision, d) ||
+				(d.Effect == policy.ImplicitDeny) != (len(sim.Statements) == 0) {
+				t.Fatalf("Simulate %+v disagrees with Evaluate %+v", sim, d)
 			}
 		}
 	})
