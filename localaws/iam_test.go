@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -181,4 +182,40 @@ func requireDenied(t *testing.T, err error, code string, status int, message str
 	if message != "" {
 		assert.Equal(t, message, apiErr.ErrorMessage())
 	}
+}
+
+func TestEventBridgeDeliversToAQueueOnlyForTheRulesItsPolicyNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, admin := startEnforcing(t)
+	q := sqs.NewFromConfig(admin)
+	eb := eventbridge.NewFromConfig(admin)
+	const queueARN = "arn:aws:sqs:us-east-1:000000000000:target"
+	allowedRule := "arn:aws:events:us-east-1:000000000000:rule/allowed"
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},` +
+		`"Action":"sqs:SendMessage","Resource":"` + queueARN + `","Condition":{"ArnEquals":{"aws:SourceArn":"` + allowedRule + `"}}}]}`
+	out, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("target"),
+		Attributes: map[string]string{"Policy": policy}})
+	require.NoError(t, err)
+	for _, rule := range []string{"allowed", "other"} {
+		_, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(rule),
+			EventPattern: aws.String(`{"source":["` + rule + `"]}`)})
+		require.NoError(t, err)
+		_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule),
+			Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN)}}})
+		require.NoError(t, err)
+	}
+	for _, source := range []string{"other", "allowed"} {
+		_, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+			Source: aws.String(source), DetailType: aws.String("t"), Detail: aws.String(`{}`)}}})
+		require.NoError(t, err)
+	}
+	got, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: out.QueueUrl, MaxNumberOfMessages: 10,
+		WaitTimeSeconds: 2})
+	require.NoError(t, err)
+	require.Len(t, got.Messages, 1, "only the rule the queue policy names delivers")
+	assert.Contains(t, aws.ToString(got.Messages[0].Body), `"source":"allowed"`)
+	more, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: out.QueueUrl, WaitTimeSeconds: 1})
+	require.NoError(t, err)
+	assert.Empty(t, more.Messages, "the other rule's event was refused, not late")
 }

@@ -153,11 +153,12 @@ func (s *Service) send(d delivery, payload []byte) *failure {
 			// EventBridge deduplicates FIFO deliveries by event ID.
 			in.MessageDeduplicationId = aws.String(d.eventID)
 		}
-		_, err = s.sqsClient().SendMessage(ctx, in)
+		_, err = s.sqsClient().SendMessage(ctx, in, asRule(s.env, d.ruleArn, sqsCredentials))
 		return classify(err)
 	case strings.HasPrefix(arn, "arn:aws:lambda:"):
 		_, err := s.lambdaClient().Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(arn),
-			InvocationType: lambdatypes.InvocationTypeEvent, Payload: payload})
+			InvocationType: lambdatypes.InvocationTypeEvent, Payload: payload},
+			asRule(s.env, d.ruleArn, lambdaCredentials))
 		return classify(err)
 	default:
 		return &failure{code: "INVALID_PARAMETER", message: fmt.Sprintf(
@@ -227,7 +228,8 @@ func (s *Service) deadLetter(d delivery, f failure, retries int, exhausted strin
 	// The target's retries are spent and nobody retries the DLQ send, so it retries itself.
 	_, err = s.sqsClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL(s.env.BaseURL())),
 		MessageBody: aws.String(string(d.event)), MessageAttributes: attrs},
-		func(o *sqs.Options) { o.RetryMaxAttempts = core.DeliveryAttempts })
+		func(o *sqs.Options) { o.RetryMaxAttempts = core.DeliveryAttempts },
+		asRule(s.env, d.ruleArn, sqsCredentials))
 	if err != nil {
 		log.Error("eventbridge: event lost: cannot send it to the dead-letter queue", "dlq", *dlq.Arn,
 			"dlqErr", err)
@@ -242,6 +244,23 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// principal is the service principal EventBridge delivers as.
+const principal = "events.amazonaws.com"
+
+// asRule signs a delivery as EventBridge acting for a rule: events.amazonaws.com with
+// aws:SourceArn = the rule, which the target's resource policy (queue policy, function
+// policy) must allow, as in AWS. Without IAM enforcement it changes nothing.
+func asRule[O any](env *core.Env, ruleARN string, set func(O, aws.CredentialsProvider)) func(O) {
+	return func(o O) {
+		if env.Access != nil {
+			set(o, env.ServiceCredentials(principal, ruleARN))
+		}
+	}
+}
+
+func sqsCredentials(o *sqs.Options, c aws.CredentialsProvider)       { o.Credentials = c }
+func lambdaCredentials(o *lambda.Options, c aws.CredentialsProvider) { o.Credentials = c }
 
 // sqsClient and lambdaClient are built on first use: the server's URL is known
 // only once it listens.
