@@ -12,6 +12,8 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 ARCH      ?= arm64
 DIST      := $(CURDIR)/dist
 FUNCTIONS := router tenant-worker
+# The example worker in other runtimes: their code (and, for Node.js, its locked npm dependencies) zipped as a tree.
+SCRIPT_WORKERS := tenant-worker-python tenant-worker-node
 # Flags that make a bootstrap identical across machines: no cgo, no paths, no build or VCS IDs.
 GO_BUILD  := CGO_ENABLED=0 GOOS=linux $(GO) build -tags lambda.norpc -trimpath -buildvcs=false -ldflags "-s -w -buildid="
 
@@ -23,6 +25,8 @@ export PATH := $(TOOLS_BIN):$(PATH)
 TF_DIRS := . $(wildcard modules/*) $(wildcard examples/*)
 
 E2E_TIMEOUT ?= 60m
+# The runtime of the example worker in make demo: go, python or node.
+RUNTIME ?= go
 
 .PHONY: help
 help: ## Show the targets.
@@ -39,6 +43,16 @@ build: ## Build reproducible Lambda zips into dist/$(ARCH)/ (ARCH=arm64|amd64).
 	  if [ $$size -gt 6291456 ]; then echo "$$fn.zip is $$size bytes, over Lambda's 6 MB direct upload limit" >&2; exit 1; fi; \
 	  printf '%s  %s (%s bytes)\n' "$$(sha256sum < $(DIST)/$(ARCH)/$$fn.zip | cut -c1-64)" "dist/$(ARCH)/$$fn.zip" "$$size"; \
 	done
+	@for fn in $(SCRIPT_WORKERS); do \
+	  rm -rf $(DIST)/$(ARCH)/$$fn; mkdir -p $(DIST)/$(ARCH)/$$fn; \
+	  cp lambda/$$fn/*.py lambda/$$fn/*.mjs lambda/$$fn/package*.json $(DIST)/$(ARCH)/$$fn/ 2>/dev/null || true; \
+	  if [ -f lambda/$$fn/package-lock.json ]; then \
+	    (cd $(DIST)/$(ARCH)/$$fn && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null); \
+	  fi; \
+	  $(GO) run ./cmd/lambdazip -o $(DIST)/$(ARCH)/$$fn.zip $(DIST)/$(ARCH)/$$fn; \
+	  size=$$(stat -c %s $(DIST)/$(ARCH)/$$fn.zip); \
+	  printf '%s  %s (%s bytes)\n' "$$(sha256sum < $(DIST)/$(ARCH)/$$fn.zip | cut -c1-64)" "dist/$(ARCH)/$$fn.zip" "$$size"; \
+	done
 
 .PHONY: reproducible
 reproducible: ## Prove the zips are reproducible: rebuild from a fresh copy of the tree elsewhere and compare.
@@ -47,7 +61,7 @@ reproducible: ## Prove the zips are reproducible: rebuild from a fresh copy of t
 	  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -x -C $$tmp; \
 	  echo "==> rebuilding from a fresh copy in $$tmp (other path, other file times)"; \
 	  $(MAKE) -C $$tmp build ARCH=$(ARCH) DIST=$$tmp/dist >/dev/null; \
-	  for fn in $(FUNCTIONS); do \
+	  for fn in $(FUNCTIONS) $(SCRIPT_WORKERS); do \
 	    a=$$(sha256sum < $(DIST)/$(ARCH)/$$fn.zip | cut -c1-64); b=$$(sha256sum < $$tmp/dist/$(ARCH)/$$fn.zip | cut -c1-64); \
 	    if [ "$$a" != "$$b" ]; then echo "$$fn.zip differs between builds: $$a vs $$b" >&2; exit 1; fi; \
 	    echo "$$fn.zip ($(ARCH)): identical, sha256 $$a"; \
@@ -134,9 +148,9 @@ test: ## Everything CI runs: lint, validate, module tests, unit, reproducibility
 	@$(MAKE) -j2 --output-sync=target e2e e2e-rehearsal E2E_BUILT=1
 
 .PHONY: demo
-demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table (DEMO_DESTROY=1 destroys).
+demo: tools ## Apply examples/complete on localaws, send tenant traffic, print the isolation table (RUNTIME=go|python|node, DEMO_DESTROY=1 destroys).
 	@$(MAKE) build ARCH=$(HOST_ARCH)
-	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) $(GO) run ./cmd/demo
+	@DIST_DIR=$(DIST) LAMBDA_ARCH=$(HOST_ARCH) RUNTIME=$(RUNTIME) $(GO) run ./cmd/demo
 
 .PHONY: bench
 bench: ## Benchmarks with the figures of docs/architecture.md: router CPU and fan-out, localaws invoke, cold start, SQS.

@@ -7,12 +7,13 @@
 #
 # Usage: scripts/e2e-rehearsal.sh   (run by `make e2e-rehearsal`, which builds the zips)
 # DIST_DIR and LAMBDA_ARCH say where the zips are; REHEARSAL_RUN picks the tests (a go
-# test -run pattern, default TestIsolation: apply, traffic, evidence, the isolation and
-# role checks, destroy and the leftover check); REHEARSAL_TIMEOUT bounds the suite.
+# test -run pattern, default TestIsolation with the Go worker: apply, traffic, evidence,
+# the isolation and role checks, destroy and the leftover check; the account path is the
+# same for every runtime of the worker); REHEARSAL_TIMEOUT bounds the suite.
 set -euo pipefail
 
 : "${DIST_DIR:?set DIST_DIR to the folder make build wrote}" "${LAMBDA_ARCH:?set LAMBDA_ARCH to the architecture of the zips}"
-run=${REHEARSAL_RUN:-^TestIsolation\$}
+run=${REHEARSAL_RUN:-^TestIsolation\$/^go\$}
 work=$DIST_DIR/rehearsal
 mkdir -p "$work"
 log=$work/localaws.log

@@ -14,14 +14,25 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 )
 
-// TestIsolation applies examples/complete, sends messages for eight tenants over SQS
-// (tenant in the attribute or the body) and EventBridge, plus a missing, an invalid and a
-// spoofed tenant, and proves from the worker's evidence (and, on localaws, the process
-// table) that every tenant ran in environments of its own and nothing was lost. Its
-// purpose is that evidence, so on localaws the stack is not destroyed.
+// TestIsolation applies examples/complete once per runtime of the worker (go, python,
+// node: one stack each, side by side), sends messages for eight tenants over SQS (tenant
+// in the attribute or the body) and EventBridge, plus a missing, an invalid and a spoofed
+// tenant, and proves from the worker's evidence (and, on localaws, the process table)
+// that every tenant ran in environments of its own and nothing was lost. Its purpose is
+// that evidence, so on localaws the stacks are not destroyed.
 func TestIsolation(t *testing.T) {
 	t.Parallel()
-	s := newStack(t, "examples/complete", "ti", runner.DestroyOnAWS, false)
+	for _, runtime := range runner.WorkerRuntimes {
+		t.Run(runtime, func(t *testing.T) {
+			t.Parallel()
+			proveIsolation(t, runtime)
+		})
+	}
+}
+
+func proveIsolation(t *testing.T, runtime string) {
+	s := newStackWith(t, "examples/complete", "ti-"+runtime, runner.DestroyOnAWS, false,
+		map[string]any{"worker_runtime": runtime})
 	terraform.InitAndApplyAndIdempotent(t, s.Options)
 	stack, err := s.Outputs(t)
 	require.NoError(t, err)

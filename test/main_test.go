@@ -59,6 +59,11 @@ func run(m *testing.M) int {
 // tears down as teardown says. Unique names keep runs in a shared sandbox account
 // apart and make leftovers easy to find.
 func newStack(t testing.TB, example, prefix string, teardown runner.Teardown, quiet bool) *runner.Stack {
+	return newStackWith(t, example, prefix, teardown, quiet, nil)
+}
+
+// newStackWith is newStack with the example's variables vars.
+func newStackWith(t testing.TB, example, prefix string, teardown runner.Teardown, quiet bool, vars map[string]any) *runner.Stack {
 	return runner.ForTest(t, tg, repoRoot, dist, runner.Config{Example: example,
-		Name: prefix + "-" + strings.ToLower(random.UniqueId()), Teardown: teardown, Quiet: quiet})
+		Name: prefix + "-" + strings.ToLower(random.UniqueId()), Teardown: teardown, Quiet: quiet, Vars: vars})
 }

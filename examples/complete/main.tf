@@ -6,7 +6,15 @@ locals {
   # make build names its output directories after GOARCH.
   goarch     = var.architecture == "arm64" ? "arm64" : "amd64"
   router_zip = "${var.dist_dir}/${local.goarch}/router.zip"
-  worker_zip = "${var.dist_dir}/${local.goarch}/tenant-worker.zip"
+
+  # The same evidence worker in three runtimes; make build writes all three zips.
+  workers = {
+    go     = { zip = "tenant-worker.zip", runtime = null, handler = null }
+    python = { zip = "tenant-worker-python.zip", runtime = "python3.12", handler = "worker.handler" }
+    node   = { zip = "tenant-worker-node.zip", runtime = "nodejs22.x", handler = "index.handler" }
+  }
+  worker     = local.workers[var.worker_runtime]
+  worker_zip = "${var.dist_dir}/${local.goarch}/${local.worker.zip}"
 
   tags = {
     Example = "complete"
@@ -51,6 +59,9 @@ module "tenant_isolation" {
     filename         = local.worker_zip
     source_code_hash = filebase64sha256(local.worker_zip)
   }
+
+  backend_runtime = local.worker.runtime
+  backend_handler = local.worker.handler
 
   backend_environment_variables = {
     EVIDENCE_QUEUE_URL = aws_sqs_queue.evidence.url

@@ -24,8 +24,20 @@ variable "architecture" {
   }
 }
 
+variable "worker_runtime" {
+  description = "Runtime of the evidence worker: \"go\" (default; provided.al2023), \"python\" (python3.12) or \"node\" (nodejs22.x)."
+  type        = string
+  default     = "go"
+  nullable    = false
+
+  validation {
+    condition     = contains(["go", "python", "node"], var.worker_runtime)
+    error_message = "Set worker_runtime to \"go\", \"python\" or \"node\"."
+  }
+}
+
 variable "dist_dir" {
-  description = "Directory that make build writes to, holding <goarch>/router.zip and <goarch>/tenant-worker.zip."
+  description = "Directory that make build writes to, holding <goarch>/router.zip and the worker zips <goarch>/tenant-worker.zip, tenant-worker-python.zip and tenant-worker-node.zip."
   type        = string
   default     = "../../dist"
   nullable    = false

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,10 +31,26 @@ func (t cmdT) Error(args ...any)              { fmt.Fprintln(t.out, args...) }
 func (t cmdT) Errorf(format string, a ...any) { fmt.Fprintf(t.out, format+"\n", a...) }
 func (cmdT) Name() string                     { return "demo" }
 
-// Demo applies examples/complete on localaws, sends tenant traffic and prints the
-// per-tenant environment table and the quarantine. It destroys the stack only when
-// destroy is set: stopping localaws discards every resource anyway.
-func Demo(ctx context.Context, out io.Writer, repoRoot string, destroy bool) error {
+// WorkerRuntimes are the runtimes of the example evidence worker, as examples/complete's
+// worker_runtime names them.
+var WorkerRuntimes = []string{"go", "python", "node"}
+
+// CheckWorkerRuntime refuses a runtime examples/complete has no worker for.
+func CheckWorkerRuntime(runtime string) error {
+	if !slices.Contains(WorkerRuntimes, runtime) {
+		return fmt.Errorf("RUNTIME must be one of %s, not %q", strings.Join(WorkerRuntimes, ", "), runtime)
+	}
+	return nil
+}
+
+// Demo applies examples/complete on localaws with the worker in runtime (go, python or
+// node), sends tenant traffic and prints the per-tenant environment table and the
+// quarantine. It destroys the stack only when destroy is set: stopping localaws
+// discards every resource anyway.
+func Demo(ctx context.Context, out io.Writer, repoRoot, runtime string, destroy bool) error {
+	if err := CheckWorkerRuntime(runtime); err != nil {
+		return err
+	}
 	teardown := DestroyOnAWS
 	if destroy {
 		teardown = Destroy
@@ -44,7 +61,7 @@ func Demo(ctx context.Context, out io.Writer, repoRoot string, destroy bool) err
 		}
 		return os.Getenv(k)
 	}
-	cfg := Config{Name: "demo", Teardown: teardown}
+	cfg := Config{Name: "demo", Teardown: teardown, Vars: map[string]any{"worker_runtime": runtime}}
 	return deployComplete(ctx, out, local, repoRoot, cfg, " (DEMO_DESTROY=1 destroys it, about 5 minutes more)",
 		func(tg *target.Target, stack traffic.Stack) error {
 			p := traffic.Traffic

@@ -67,3 +67,21 @@ func TestTeardownByPurpose(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckWorkerRuntime(t *testing.T) {
+	for _, tc := range []struct {
+		runtime string
+		ok      bool
+	}{
+		{"go", true}, {"python", true}, {"node", true},
+		{"python3.12", false}, {"", false}, {"Node", false},
+	} {
+		err := CheckWorkerRuntime(tc.runtime)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckWorkerRuntime(%q) = %v, want ok %v", tc.runtime, err, tc.ok)
+		}
+	}
+	if err := CheckWorkerRuntime("ruby"); err == nil || err.Error() != `RUNTIME must be one of go, python, node, not "ruby"` {
+		t.Errorf("the refusal names the choices: %v", err)
+	}
+}

@@ -34,7 +34,7 @@ func DistDir(root string) (string, error) {
 
 // CheckZips fails with the fix when the zips for arch are missing.
 func CheckZips(dist, arch string) error {
-	for _, fn := range []string{"router", "tenant-worker"} {
+	for _, fn := range []string{"router", "tenant-worker", "tenant-worker-python", "tenant-worker-node"} {
 		p := filepath.Join(dist, arch, fn+".zip")
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("%s is missing: run `make build ARCH=%s`", p, arch)
