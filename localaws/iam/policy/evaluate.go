@@ -41,6 +41,12 @@ type Set struct {
 	// Session is the session policy (inline and managed ARNs passed to AssumeRole). nil
 	// means none.
 	Session []Named
+	// RequireResource makes the resource policy necessary, as a role's trust policy is
+	// for sts:AssumeRole and sts:TagSession: it must allow, naming the caller (or its role,
+	// service or everyone), or naming the caller's account, whose identity policies must
+	// then allow too (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+	// An identity allow alone is then "because no resource-based policy allows".
+	RequireResource bool
 }
 
 // PolicyType is the kind of policy a statement came from.
@@ -139,6 +145,7 @@ func evaluate(req Request, set Set, all *[]Match) (Decision, bool) {
 	var denies, allowing []Match
 	var allows [len(groups)]*Match // the first allow of each group
 	var resourceGrant grant
+	accountGrant := false // a resource policy allows, naming only the caller's account
 	for gi, g := range groups {
 		for _, named := range g.policies {
 			if named.Policy == nil {
@@ -161,6 +168,7 @@ func evaluate(req Request, set Set, all *[]Match) (Decision, bool) {
 					denies = append(denies, *m)
 					continue
 				case g.typ == ResourceBased && gr == grantAccount:
+					accountGrant = true
 					continue // delegated to identity policies
 				}
 				first := allows[gi] == nil || (g.typ == ResourceBased && gr > resourceGrant)
@@ -186,6 +194,9 @@ func evaluate(req Request, set Set, all *[]Match) (Decision, bool) {
 		return *deny, boundary
 	}
 	d := decide(req.Action, set, allows, resourceGrant)
+	if set.RequireResource && allows[1] == nil && !accountGrant {
+		d = implicit("no resource-based policy", req.Action)
+	}
 	if all != nil && d.Allowed {
 		*all = allowing
 	}

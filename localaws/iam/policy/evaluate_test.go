@@ -445,3 +445,42 @@ func TestSimulateReportsEveryDecidingStatement(t *testing.T) {
 		})
 	}
 }
+
+// Assuming a role in the same account (API_AssumeRole, "Permissions"): the trust
+// policy must allow, naming the caller, or naming the account and then the caller's
+// identity policy must allow too.
+func TestRequireResourceForTrustPolicies(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/tenant-access"
+	trust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"}]}`
+	}
+	mayAssume := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + role + `"}]}`
+	tests := []struct {
+		name     string
+		trust    string
+		identity []string
+		effect   string
+		because  string
+	}{
+		{"a trust policy naming the caller's role is enough", trust(`{"AWS":"` + roleARN + `"}`), nil, policy.Allowed, ""},
+		{"a trust policy naming the account needs the identity policy", trust(`{"AWS":"123456789012"}`), []string{mayAssume},
+			policy.Allowed, ""},
+		{"the account alone allows nothing", trust(`{"AWS":"arn:aws:iam::123456789012:root"}`), nil,
+			policy.ImplicitDeny, "because no identity-based policy allows the sts:AssumeRole action"},
+		{"an identity allow alone is not enough", trust(`{"Service":"lambda.amazonaws.com"}`), []string{mayAssume, allowSQS},
+			policy.ImplicitDeny, "because no resource-based policy allows the sts:AssumeRole action"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := policy.Set{Identity: named(t, "caller", tt.identity...), Resource: named(t, "trust", tt.trust), RequireResource: true}
+			d := policy.Evaluate(policy.Request{Action: "sts:AssumeRole", Resource: role, Principal: routerSession}, set)
+			assert.Equal(t, tt.effect, d.Effect, "%+v", d)
+			assert.Equal(t, tt.because, d.Because)
+			set.RequireResource = false
+			if tt.effect == policy.ImplicitDeny && tt.identity != nil {
+				assert.True(t, policy.Evaluate(policy.Request{Action: "sts:AssumeRole", Resource: role, Principal: routerSession}, set).Allowed,
+					"without RequireResource the identity allow decides")
+			}
+		})
+	}
+}
