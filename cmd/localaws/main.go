@@ -8,7 +8,7 @@
 // policies; the flag wins over the variable.
 //
 // LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name to
-// fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/lambda/faults).
+// fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/faults).
 package main
 
 import (
@@ -20,8 +20,8 @@ import (
 	"syscall"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
 )
 
 func main() {

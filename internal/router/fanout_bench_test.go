@@ -31,7 +31,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/router"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenant"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/isolation"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 )
 
 const (

@@ -10,7 +10,7 @@ import (
 	"net/url"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 )
 
 // Environments reads localaws's execution environment table; nil on AWS.

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
-	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda/faults"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 )
 
 // Function is what the pool needs to start and invoke an environment. The control plane
