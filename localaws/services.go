@@ -12,16 +12,17 @@ import (
 
 // DefaultServices is every service with its default options, in start order; Close
 // stops them in reverse, so Lambda (processes, pollers) stops before the queues it reads.
-func DefaultServices() []Factory { return ServicesWith(lambda.Options{}) }
+func DefaultServices() []Factory { return ServicesWith(lambda.Options{}, dynamodb.Options{}) }
 
-// ServicesWith is DefaultServices with Lambda built from lambdaOpts (fault injection).
-func ServicesWith(lambdaOpts lambda.Options) []Factory {
+// ServicesWith is DefaultServices with Lambda and DynamoDB built from their options
+// (fault injection).
+func ServicesWith(lambdaOpts lambda.Options, dynamoOpts dynamodb.Options) []Factory {
 	return []Factory{
 		Use(sts.New),
 		Use(iam.New),
 		Use(logs.New),
 		Use(sqs.New),
-		Use(dynamodb.New),
+		Use(dynamoOpts.New),
 		Use(eventbridge.New),
 		Use(lambdaOpts.New),
 	}

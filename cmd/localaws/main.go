@@ -7,8 +7,9 @@
 // -iam=off (or LOCALAWS_IAM=off) allows every request instead of evaluating IAM
 // policies; the flag wins over the variable.
 //
-// LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name to
-// fault config, e.g. {"backend":{"error_rate":0.1,"seed":42}} (see localaws/faults).
+// LOCALAWS_FAULTS sets fault injection at startup: a JSON object of function name, or
+// "dynamodb:<table>", to fault config, e.g. {"backend":{"error_rate":0.1,"seed":42},
+// "dynamodb:tenants":{"error_rate":0.5}} (see localaws/faults).
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/dynamodb"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/lambda"
 )
@@ -45,13 +47,14 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	faultSet, err := faultsFromEnv(os.Getenv)
+	functionFaults, tableFaults, err := faultsFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	srv, err := localaws.New(localaws.Config{Addr: *addr, Region: *region, Account: *account, StateDir: *stateDir,
-		Logger: logger, IAM: iamMode}, localaws.ServicesWith(lambda.Options{Faults: faultSet})...)
+		Logger: logger, IAM: iamMode}, localaws.ServicesWith(lambda.Options{Faults: functionFaults},
+		dynamodb.Options{Faults: tableFaults})...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -73,12 +76,16 @@ func main() {
 	}
 }
 
-// faultsFromEnv is the fault injection LOCALAWS_FAULTS sets, checked whole.
-func faultsFromEnv(getenv func(string) string) (*faults.Set, error) {
+// faultsFromEnv is the fault injection LOCALAWS_FAULTS sets, checked whole: the
+// functions' set and the tables' set.
+func faultsFromEnv(getenv func(string) string) (functions, tables *faults.Set, err error) {
 	cfgs, err := faults.FromEnv(getenv)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	set := faults.NewSet()
-	return set, set.Load(cfgs)
+	functions, tables = faults.NewSet(), faults.NewSetFor(faults.Tables)
+	if err := functions.Load(cfgs); err != nil {
+		return nil, nil, err
+	}
+	return functions, tables, tables.Load(cfgs)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/protocol"
 )
 
@@ -21,11 +22,13 @@ type Service struct {
 	tables map[string]*table // by name
 	// tokens are the ClientRequestTokens of recent transactions.
 	tokens map[string]requestToken
+	faults *faults.Set
 }
 
-// New builds the service.
+// New builds the service with the default options.
 func New(env *core.Env) *Service {
-	s := &Service{env: env, tables: map[string]*table{}, tokens: map[string]requestToken{}}
+	s := &Service{env: env, tables: map[string]*table{}, tokens: map[string]requestToken{},
+		faults: faults.NewSetFor(faults.Tables)}
 	s.JSONService = protocol.JSONService{Name: "dynamodb", TargetPrefix: "DynamoDB_20120810", Version: "1.0",
 		ErrorNamespace: "com.amazonaws.dynamodb.v20120810#", Logger: env.Logger,
 		Ops: map[string]protocol.JSONOp{

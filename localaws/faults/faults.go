@@ -1,6 +1,7 @@
 // Package faults is localaws's fault injection: per-function configs of injected errors,
 // throttles, latency, timeouts and environment kills, the seeded decisions the Lambda
-// data plane (execenv) takes for each invocation, and what was injected.
+// data plane (execenv) takes for each invocation, and what was injected; and the same
+// per DynamoDB table for its item operations (errors, throttles and latency only).
 //
 // # Admin endpoint
 //
@@ -8,6 +9,9 @@
 //	GET    /_localaws/faults             200 {"functions":[Entry...]}, sorted by name
 //	GET    /_localaws/faults/{function}  200 Entry, 404 if none
 //	DELETE /_localaws/faults/{function}  204; removes the config and its stats
+//
+// and for tables the same under /_localaws/faults/dynamodb/{table}, listed as
+// {"tables":[Entry...]} by GET /_localaws/faults/dynamodb.
 //
 // A Config's fields are all optional:
 //
@@ -21,8 +25,9 @@
 // random and reported in the stored config, so a run can be repeated.
 //
 // The LOCALAWS_FAULTS environment variable holds the same configs at startup, as a JSON
-// object keyed by function name (see FromEnv). The localaws command reads it and hands
-// the Set to the Lambda service (lambda.Options.Faults); the server itself reads no
+// object keyed by function name or "dynamodb:<table>" (see FromEnv). The localaws
+// command reads it and hands the Sets to the Lambda and DynamoDB services
+// (lambda.Options.Faults, dynamodb.Options.Faults); the server itself reads no
 // environment variable.
 //
 // # Semantics
@@ -94,9 +99,11 @@ type Stats struct {
 	Delayed     int64 `json:"delayed"`
 }
 
-// Entry is one function's config and stats: a row of GET /_localaws/faults.
+// Entry is one function's or table's config and stats: a row of GET /_localaws/faults
+// or GET /_localaws/faults/dynamodb.
 type Entry struct {
-	Function string `json:"function"`
+	Function string `json:"function,omitempty"`
+	Table    string `json:"table,omitempty"`
 	Config   Config `json:"config"`
 	Stats    Stats  `json:"stats"`
 }
@@ -148,7 +155,8 @@ func Decode(data []byte) (Config, error) {
 	return c, c.Validate()
 }
 
-// Parse reads the LOCALAWS_FAULTS format: a JSON object of function name to Config.
+// Parse reads the LOCALAWS_FAULTS format: a JSON object of function name, or
+// "dynamodb:<table>", to Config.
 func Parse(data string) (map[string]Config, error) {
 	var raw map[string]json.RawMessage
 	if err := strictUnmarshal([]byte(data), &raw); err != nil {
@@ -161,7 +169,8 @@ func Parse(data string) (map[string]Config, error) {
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		c, err := Decode(raw[name])
 		if err != nil {
-			return nil, fmt.Errorf("%s: function %s: %w", EnvVar, name, err)
+			t, n := targetOf(name)
+			return nil, fmt.Errorf("%s: %s %s: %w", EnvVar, t.noun, n, err)
 		}
 		out[name] = c
 	}
@@ -172,14 +181,67 @@ func Parse(data string) (map[string]Config, error) {
 }
 
 // Check validates every name and config of m, in name order so that the error is stable.
+// Keys that start with "dynamodb:" name tables; the others, functions.
 func Check(m map[string]Config) error {
-	for _, name := range slices.Sorted(maps.Keys(m)) {
-		if err := CheckName(name); err != nil {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		t, name := targetOf(key)
+		if err := t.check(name); err != nil {
 			return err
 		}
-		if err := m[name].Validate(); err != nil {
-			return fmt.Errorf("function %s: %w", name, err)
+		if err := t.validate(m[key]); err != nil {
+			return fmt.Errorf("%s %s: %w", t.noun, name, err)
 		}
+	}
+	return nil
+}
+
+// Target is what a Set's configs apply to: Lambda functions or DynamoDB tables.
+type Target struct {
+	noun, plural string
+	// route is the admin endpoint's path.
+	route string
+	check func(name string) error
+	// invocations marks function invocations, which can also time out and be killed.
+	invocations bool
+	// envPrefix marks the target's keys in LOCALAWS_FAULTS.
+	envPrefix string
+}
+
+// The targets of fault injection. A table's faults apply to its item operations: an
+// error is a 500 InternalServerError, a throttle a ProvisionedThroughputExceededException
+// (ThrottlingException on demand); timeout_rate and kill do not apply.
+var (
+	Functions = Target{noun: "function", plural: "functions", route: routePrefix, check: CheckName,
+		invocations: true}
+	Tables = Target{noun: "table", plural: "tables", route: routePrefix + "/dynamodb", check: checkTableName,
+		envPrefix: "dynamodb:"}
+)
+
+// targetOf reads a LOCALAWS_FAULTS key: "dynamodb:<table>" or a function name.
+func targetOf(key string) (Target, string) {
+	if name, ok := strings.CutPrefix(key, Tables.envPrefix); ok {
+		return Tables, name
+	}
+	return Functions, key
+}
+
+// validate is Config.Validate plus the target's own rules.
+func (t Target) validate(c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if !t.invocations && (c.TimeoutRate != 0 || c.Kill != nil) {
+		return fmt.Errorf("timeout_rate and kill apply to functions only")
+	}
+	return nil
+}
+
+// tablePattern is DynamoDB's rule for a table name.
+var tablePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+
+func checkTableName(name string) error {
+	if !tablePattern.MatchString(name) {
+		return fmt.Errorf("table name %q must be 3-255 letters, digits, underscores, hyphens or dots", name)
 	}
 	return nil
 }
@@ -254,28 +316,34 @@ func (p Plan) TakeKill() bool {
 
 // state is one function's config with its PRNG and counters.
 type state struct {
-	function  string
+	function  string // or table
+	target    Target
 	cfg       Config
 	rng       *rand.Rand
 	stats     Stats
 	killsLeft int
 }
 
-// Set holds the configs of all functions. The zero Set is not usable; use NewSet.
+// Set holds the configs of all functions, or of all tables. The zero Set is not usable;
+// use NewSet or NewSetFor.
 type Set struct {
-	mu sync.Mutex
-	m  map[string]*state
+	target Target
+	mu     sync.Mutex
+	m      map[string]*state
 }
 
-// NewSet returns an empty set.
-func NewSet() *Set { return &Set{m: map[string]*state{}} }
+// NewSet returns an empty set of function configs.
+func NewSet() *Set { return NewSetFor(Functions) }
+
+// NewSetFor returns an empty set of configs for target.
+func NewSetFor(target Target) *Set { return &Set{target: target, m: map[string]*state{}} }
 
 // Put validates c and replaces the function's config, resetting its stats.
 func (s *Set) Put(function string, c Config) (Entry, error) {
-	if err := CheckName(function); err != nil {
+	if err := s.target.check(function); err != nil {
 		return Entry{}, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := s.target.validate(c); err != nil {
 		return Entry{}, err
 	}
 	if c.Seed == nil {
@@ -287,7 +355,7 @@ func (s *Set) Put(function string, c Config) (Entry, error) {
 		c.Kill = &k // the caller's value stays the caller's
 	}
 	seed := uint64(*c.Seed)
-	st := &state{function: function, cfg: c, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	st := &state{function: function, target: s.target, cfg: c, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	if c.Kill != nil {
 		st.killsLeft = c.Kill.Count
 	}
@@ -298,11 +366,16 @@ func (s *Set) Put(function string, c Config) (Entry, error) {
 }
 
 // Load puts every config of m, as read from LOCALAWS_FAULTS; nothing is put unless all are valid.
+// Keys of the other target are left to its set.
 func (s *Set) Load(m map[string]Config) error {
 	if err := Check(m); err != nil {
 		return err
 	}
-	for name, c := range m {
+	for key, c := range m {
+		t, name := targetOf(key)
+		if t.noun != s.target.noun {
+			continue
+		}
 		if _, err := s.Put(name, c); err != nil {
 			return err
 		}
@@ -329,7 +402,7 @@ func (s *Set) List() []Entry {
 		rows = append(rows, st.entry())
 	}
 	s.mu.Unlock()
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Function < rows[j].Function })
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Function+rows[i].Table < rows[j].Function+rows[j].Table })
 	return rows
 }
 
@@ -348,6 +421,9 @@ func (st *state) entry() Entry {
 	}
 	seed := *c.Seed
 	c.Seed = &seed
+	if !st.target.invocations {
+		return Entry{Table: st.function, Config: c, Stats: st.stats}
+	}
 	return Entry{Function: st.function, Config: c, Stats: st.stats}
 }
 
@@ -374,7 +450,7 @@ func (s *Set) Decide(function string) Plan {
 		return p
 	case fail:
 		p.Error = true
-		p.Message = fmt.Sprintf("injected fault: error_rate %v of function %s", c.ErrorRate, function)
+		p.Message = fmt.Sprintf("injected fault: error_rate %v of %s %s", c.ErrorRate, s.target.noun, function)
 		st.stats.Errors++
 	case timeout:
 		p.Timeout = true

@@ -320,3 +320,33 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestTableTarget(t *testing.T) {
+	cfgs, err := faults.Parse(`{"backend":{"error_rate":0.1},"dynamodb:tenants":{"throttle_rate":0.5,"latency_ms":10}}`)
+	require.NoError(t, err)
+	functions, tables := faults.NewSet(), faults.NewSetFor(faults.Tables)
+	require.NoError(t, functions.Load(cfgs))
+	require.NoError(t, tables.Load(cfgs))
+	assert.Len(t, functions.List(), 1, "a dynamodb: key is not a function")
+	e, ok := tables.Get("tenants")
+	require.True(t, ok)
+	assert.Equal(t, "tenants", e.Table)
+	assert.Empty(t, e.Function)
+
+	tests := []struct {
+		name, env, error string
+	}{
+		{"a table cannot time out", `{"dynamodb:tenants":{"timeout_rate":0.5}}`,
+			"table tenants: timeout_rate and kill apply to functions only"},
+		{"a table cannot be killed", `{"dynamodb:tenants":{"kill":{"count":1}}}`, "apply to functions only"},
+		{"a table name follows DynamoDB's rule", `{"dynamodb:ab":{}}`, `table name "ab" must be 3-255`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := faults.Parse(tc.env)
+			assert.ErrorContains(t, err, tc.error)
+		})
+	}
+	_, err = tables.Put("tenants", faults.Config{TimeoutRate: 1})
+	assert.ErrorContains(t, err, "apply to functions only")
+}

@@ -11,24 +11,23 @@ const maxBody = 64 << 10
 
 const routePrefix = "/_localaws/faults"
 
-// Routes serves the admin endpoint (see the package documentation).
+// Routes serves the set's admin endpoint (see the package documentation).
 func (s *Set) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+routePrefix, func(w http.ResponseWriter, _ *http.Request) {
-		protocol.WriteJSON(w, http.StatusOK, struct {
-			Functions []Entry `json:"functions"`
-		}{s.List()})
+	route, noun := s.target.route, s.target.noun
+	mux.HandleFunc("GET "+route, func(w http.ResponseWriter, _ *http.Request) {
+		protocol.WriteJSON(w, http.StatusOK, map[string][]Entry{s.target.plural: s.List()})
 	})
-	mux.HandleFunc("GET "+routePrefix+"/{function}", func(w http.ResponseWriter, r *http.Request) {
-		name := r.PathValue("function")
+	mux.HandleFunc("GET "+route+"/{name}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("name")
 		e, ok := s.Get(name)
 		if !ok {
-			writeError(w, protocol.NotFound("ResourceNotFoundException", "no fault config for function %s", name))
+			writeError(w, protocol.NotFound("ResourceNotFoundException", "no fault config for %s %s", noun, name))
 			return
 		}
 		protocol.WriteJSON(w, http.StatusOK, e)
 	})
-	mux.HandleFunc("PUT "+routePrefix+"/{function}", func(w http.ResponseWriter, r *http.Request) {
-		name := r.PathValue("function")
+	mux.HandleFunc("PUT "+route+"/{name}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("name")
 		body, err := protocol.ReadBodyLimit(r, maxBody)
 		if err != nil {
 			writeError(w, protocol.AsError(err))
@@ -42,21 +41,17 @@ func (s *Set) Routes(mux *http.ServeMux) {
 				return
 			}
 		}
-		writeError(w, invalid(name, err))
+		writeError(w, protocol.Errorf(http.StatusBadRequest, "InvalidParameterValueException",
+			"invalid fault config for %s %s: %v", noun, name, err))
 	})
-	mux.HandleFunc("DELETE "+routePrefix+"/{function}", func(w http.ResponseWriter, r *http.Request) {
-		s.Delete(r.PathValue("function"))
+	mux.HandleFunc("DELETE "+route+"/{name}", func(w http.ResponseWriter, r *http.Request) {
+		s.Delete(r.PathValue("name"))
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc(routePrefix+"/", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(route+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, protocol.NotFound("UnknownOperationException",
-			"%s %s: use GET %s, or GET, PUT or DELETE %s/{function}", r.Method, r.URL.Path, routePrefix, routePrefix))
+			"%s %s: use GET %s, or GET, PUT or DELETE %s/{%s}", r.Method, r.URL.Path, route, route, noun))
 	})
-}
-
-func invalid(function string, err error) *protocol.Error {
-	return protocol.Errorf(http.StatusBadRequest, "InvalidParameterValueException",
-		"invalid fault config for function %s: %v", function, err)
 }
 
 // writeError answers in AWS's JSON error shape, {"__type":..., "message":...}, with the
