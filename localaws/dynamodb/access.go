@@ -2,21 +2,19 @@ package dynamodb
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/core"
 )
 
-// authorize asks the account's policies about reqs, and words a denial as DynamoDB
-// does: AccessDeniedException, 400.
+// authorize asks the account's policies about an item operation with its item-level
+// condition keys (dynamodb:LeadingKeys, Attributes, Select, ReturnValues,
+// ReturnConsumedCapacity), which only the service can read from the request. The
+// server's guard has already asked for the operation's action on its tables without
+// them, as it does for every operation; the control plane needs nothing more. The
+// codec words a denial as DynamoDB does: AccessDeniedException, 400.
 func (s *Service) authorize(ctx context.Context, reqs ...core.AccessRequest) error {
-	err := s.env.Authorize(ctx, reqs...)
-	var denied *core.AccessDeniedError
-	if errors.As(err, &denied) {
-		return ddbError("AccessDeniedException", "%s", denied.Error())
-	}
-	return err
+	return s.env.Authorize(ctx, reqs...)
 }
 
 // tableARN is the ARN of the table of that name in this account and region.
@@ -33,19 +31,6 @@ func (s *Service) onTable(action, table, indexName string, keys map[string][]str
 	return core.AccessRequest{Action: "dynamodb:" + action, Resource: res, Keys: keys}
 }
 
-// tagRequestKeys are the aws:RequestTag/<key> and aws:TagKeys keys of a request that
-// sets tags.
-func tagRequestKeys(tags []tag) map[string][]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	keys := map[string][]string{}
-	for _, t := range tags {
-		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
-		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], t.Key)
-	}
-	return keys
-}
 
 // isTableARN reads a table name from a table ARN of this account and region.
 func (s *Service) tableFromARN(arn string) (string, bool) {

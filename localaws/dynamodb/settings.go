@@ -59,9 +59,6 @@ type describeTTLOutput struct {
 // DescribeTimeToLive reports the table's TTL setting.
 func (s *Service) DescribeTimeToLive(ctx context.Context, in *tableNameInput) (*describeTTLOutput, error) {
 	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("DescribeTimeToLive", name, "", nil)); err != nil {
-		return nil, err
-	}
 	return inTable(s, name, func(t *table) (*describeTTLOutput, error) {
 		if !t.ttlEnabled {
 			return &describeTTLOutput{TimeToLiveDescription: ttlDescription{TimeToLiveStatus: "DISABLED"}}, nil
@@ -85,9 +82,6 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *updateTTLInput) (*up
 		return nil, err
 	}
 	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("UpdateTimeToLive", name, "", nil)); err != nil {
-		return nil, err
-	}
 	return inTable(s, name, func(t *table) (*updateTTLOutput, error) {
 		switch {
 		case spec.Enabled && t.ttlEnabled:
@@ -153,9 +147,6 @@ func (s *Service) epochNow() protocol.EpochSeconds {
 // emulated; continuous backups always read as ENABLED, as they do in AWS.
 func (s *Service) DescribeContinuousBackups(ctx context.Context, in *tableNameInput) (*backupsOutput, error) {
 	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("DescribeContinuousBackups", name, "", nil)); err != nil {
-		return nil, err
-	}
 	return inBackups(s, name, func(t *table) (*backupsOutput, error) { return t.backups(s.epochNow), nil })
 }
 
@@ -185,9 +176,6 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *updateBackups
 		return nil, err
 	}
 	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("UpdateContinuousBackups", name, "", nil)); err != nil {
-		return nil, err
-	}
 	return inBackups(s, name, func(t *table) (*backupsOutput, error) {
 		t.pitr, t.pitrDays = *spec.PointInTimeRecoveryEnabled, defaultRecoveryDays
 		if spec.RecoveryPeriodInDays != nil && t.pitr {
@@ -241,10 +229,6 @@ func inTagged[T any](s *Service, arn string, fn func(*table) (T, error)) (T, err
 
 // TagResource adds or overwrites tags.
 func (s *Service) TagResource(ctx context.Context, in *tagResourceInput) (*struct{}, error) {
-	if err := s.authorize(ctx, core.AccessRequest{Action: "dynamodb:TagResource", Resource: in.ResourceArn,
-		Keys: tagRequestKeys(in.Tags)}); err != nil {
-		return nil, err
-	}
 	return inTagged(s, in.ResourceArn, func(t *table) (*struct{}, error) {
 		add := make([]shape.Tag, len(in.Tags))
 		for i, tg := range in.Tags {
@@ -256,10 +240,6 @@ func (s *Service) TagResource(ctx context.Context, in *tagResourceInput) (*struc
 
 // UntagResource removes tags by key.
 func (s *Service) UntagResource(ctx context.Context, in *untagResourceInput) (*struct{}, error) {
-	if err := s.authorize(ctx, core.AccessRequest{Action: "dynamodb:UntagResource", Resource: in.ResourceArn,
-		Keys: map[string][]string{"aws:TagKeys": in.TagKeys}}); err != nil {
-		return nil, err
-	}
 	return inTagged(s, in.ResourceArn, func(t *table) (*struct{}, error) {
 		tagging.Remove(&t.tags, in.TagKeys)
 		return nil, nil
@@ -268,10 +248,6 @@ func (s *Service) UntagResource(ctx context.Context, in *untagResourceInput) (*s
 
 // ListTagsOfResource lists a table's tags, all on one page.
 func (s *Service) ListTagsOfResource(ctx context.Context, in *listTagsInput) (*listTagsOutput, error) {
-	if err := s.authorize(ctx, core.AccessRequest{Action: "dynamodb:ListTagsOfResource",
-		Resource: in.ResourceArn}); err != nil {
-		return nil, err
-	}
 	return inTagged(s, in.ResourceArn, func(t *table) (*listTagsOutput, error) {
 		out := &listTagsOutput{Tags: []tag{}}
 		for _, tg := range t.tags.List() {
@@ -290,9 +266,6 @@ type describeLimitsOutput struct {
 
 // DescribeLimits reports AWS's default quotas for provisioned capacity.
 func (s *Service) DescribeLimits(ctx context.Context, _ *struct{}) (*describeLimitsOutput, error) {
-	if err := s.authorize(ctx, core.AccessRequest{Action: "dynamodb:DescribeLimits", Resource: "*"}); err != nil {
-		return nil, err
-	}
 	return &describeLimitsOutput{AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000,
 		TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000}, nil
 }

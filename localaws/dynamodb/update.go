@@ -26,9 +26,6 @@ func (s *Service) UpdateTable(ctx context.Context, in *updateTableInput) (*table
 		return nil, errNotImplemented("Global tables (ReplicaUpdates)")
 	}
 	name := s.nameOf(in.TableName)
-	if err := s.authorize(ctx, s.onTable("UpdateTable", name, "", nil)); err != nil {
-		return nil, err
-	}
 	return inTable(s, name, func(t *table) (*tableOutput, error) {
 		next := *t
 		next.gsis = slices.Clone(t.gsis)
