@@ -28,6 +28,7 @@ type Service struct {
 	// IAM names are unique regardless of case, so both maps are keyed by lower-case name.
 	roles    map[string]*role
 	policies map[string]*managedPolicy
+	sim      simulator
 }
 
 // New builds the service.
@@ -67,6 +68,8 @@ func New(env *core.Env) *Service {
 		"TagPolicy":                     s.TagPolicy,
 		"UntagPolicy":                   s.UntagPolicy,
 		"ListPolicyTags":                s.ListPolicyTags,
+		"SimulatePrincipalPolicy":       s.SimulatePrincipalPolicy,
+		"SimulateCustomPolicy":          s.SimulateCustomPolicy,
 	}}
 	return s
 }

@@ -78,10 +78,7 @@ func (a *Authorizer) roleSession(s *identity.Session) *Principal {
 	if dir := a.ids.Directory(); dir != nil {
 		if role, ok := dir.RoleByARN(s.RoleARN); ok {
 			roleTags = role.Tags
-			p.Policies.Identity = a.parseAll(role.Policies)
-			if role.Boundary != nil {
-				p.Policies.Boundary = a.parseAll([]identity.Document{*role.Boundary})
-			}
+			p.Policies = a.rolePolicies(role)
 		}
 	}
 	if s.Policy != "" || len(s.PolicyARNs) > 0 {
@@ -92,6 +89,15 @@ func (a *Authorizer) roleSession(s *identity.Session) *Principal {
 		p.Keys["aws:PrincipalTag/"+k] = []string{v}
 	}
 	return p
+}
+
+// rolePolicies are a role's identity policies and permissions boundary.
+func (a *Authorizer) rolePolicies(role identity.Role) policy.Set {
+	set := policy.Set{Identity: a.parseAll(role.Policies)}
+	if role.Boundary != nil {
+		set.Boundary = a.parseAll([]identity.Document{*role.Boundary})
+	}
+	return set
 }
 
 // PrincipalTags merges role tags with session tags; a session tag overrides a role tag
