@@ -270,6 +270,12 @@ func TestRoleErrors(t *testing.T) {
 				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`)})
 			return err
 		}, "MalformedPolicyDocument", 400},
+		{"trust policy naming roles by wildcard is MalformedPolicyDocument", func() error {
+			_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("wild"),
+				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+					`"Principal":{"AWS":"arn:aws:iam::` + account + `:role/*"},"Action":"sts:AssumeRole"}]}`)})
+			return err
+		}, "MalformedPolicyDocument", 400},
 		{"inline policy on a missing role is NoSuchEntity", func() error {
 			_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("nope"), PolicyName: aws.String("p"),
 				PolicyDocument: aws.String(identityDoc("*"))})
@@ -366,7 +372,7 @@ func TestInlinePolicies(t *testing.T) {
 	assert.Equal(t, identityDoc("*"), doc)
 
 	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String("big"),
-		PolicyDocument: aws.String(identityDoc(strings.Repeat("x", 10240)))})
+		PolicyDocument: aws.String(identityDoc("arn:aws:sqs:::" + strings.Repeat("x", 10240)))})
 	requireAPIError(t, err, "LimitExceeded", http.StatusConflict)
 
 	_, err = c.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String("b")})
@@ -423,11 +429,11 @@ func TestManagedPolicies(t *testing.T) {
 
 	for i := 2; i <= 5; i++ {
 		v, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn),
-			PolicyDocument: aws.String(identityDoc(fmt.Sprint(i))), SetAsDefault: i == 3})
+			PolicyDocument: aws.String(identityDoc(fmt.Sprint("arn:aws:sqs:::q", i))), SetAsDefault: i == 3})
 		require.NoError(t, err)
 		assert.Equal(t, fmt.Sprintf("v%d", i), aws.ToString(v.PolicyVersion.VersionId))
 	}
-	_, err = c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(identityDoc("6"))})
+	_, err = c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(identityDoc("arn:aws:sqs:::q6"))})
 	requireAPIError(t, err, "LimitExceeded", http.StatusConflict)
 	got, err = c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	require.NoError(t, err)
@@ -465,7 +471,7 @@ func TestManagedPolicies(t *testing.T) {
 	})
 	t.Run("managed policy over 6144 characters is LimitExceeded", func(t *testing.T) {
 		_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("big"),
-			PolicyDocument: aws.String(identityDoc(strings.Repeat("x", 6144)))})
+			PolicyDocument: aws.String(identityDoc("arn:aws:sqs:::" + strings.Repeat("x", 6144)))})
 		requireAPIError(t, err, "LimitExceeded", http.StatusConflict)
 	})
 }

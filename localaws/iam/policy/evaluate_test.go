@@ -451,9 +451,6 @@ func TestSimulateReportsEveryDecidingStatement(t *testing.T) {
 // identity policy must allow too.
 func TestRequireResourceForTrustPolicies(t *testing.T) {
 	const role = "arn:aws:iam::123456789012:role/tenant-access"
-	trust := func(principal string) string {
-		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"}]}`
-	}
 	mayAssume := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + role + `"}]}`
 	tests := []struct {
 		name     string
@@ -462,12 +459,12 @@ func TestRequireResourceForTrustPolicies(t *testing.T) {
 		effect   string
 		because  string
 	}{
-		{"a trust policy naming the caller's role is enough", trust(`{"AWS":"` + roleARN + `"}`), nil, policy.Allowed, ""},
-		{"a trust policy naming the account needs the identity policy", trust(`{"AWS":"123456789012"}`), []string{mayAssume},
+		{"a trust policy naming the caller's role is enough", trustOf(`{"AWS":"` + roleARN + `"}`), nil, policy.Allowed, ""},
+		{"a trust policy naming the account needs the identity policy", trustOf(`{"AWS":"123456789012"}`), []string{mayAssume},
 			policy.Allowed, ""},
-		{"the account alone allows nothing", trust(`{"AWS":"arn:aws:iam::123456789012:root"}`), nil,
+		{"the account alone allows nothing", trustOf(`{"AWS":"arn:aws:iam::123456789012:root"}`), nil,
 			policy.ImplicitDeny, "because no identity-based policy allows the sts:AssumeRole action"},
-		{"an identity allow alone is not enough", trust(`{"Service":"lambda.amazonaws.com"}`), []string{mayAssume, allowSQS},
+		{"an identity allow alone is not enough", trustOf(`{"Service":"lambda.amazonaws.com"}`), []string{mayAssume, allowSQS},
 			policy.ImplicitDeny, "because no resource-based policy allows the sts:AssumeRole action"},
 	}
 	for _, tt := range tests {

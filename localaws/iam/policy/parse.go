@@ -297,6 +297,35 @@ func parsePrincipals(v any) (*Principals, error) {
 
 var sidPattern = regexp.MustCompile(`^[0-9A-Za-z]*$`)
 
+// awsPrincipalPattern is what IAM accepts as an "AWS" principal: everyone, an account
+// (its ID or root), a user, role, federated user or role session ARN, or a unique ID.
+// Partial wildcards are refused. That the named entity exists is IAM's to check.
+var awsPrincipalPattern = regexp.MustCompile(`^(\*|\d{12}|A[A-Z0-9]{15,127}|arn:aws(-cn|-us-gov)?:(` +
+	`iam::\d{12}:(root|(user|role|federated-user)/[^*?]+)|sts::\d{12}:(assumed-role/[^*?/]+/[^*?]+|federated-user/[^*?]+)))$`)
+
+// checkPrincipals refuses AWS principals IAM would not store, with IAM's message.
+func checkPrincipals(ps *Principals) error {
+	if ps == nil {
+		return nil
+	}
+	for _, a := range ps.AWS {
+		if !awsPrincipalPattern.MatchString(a) {
+			return malformed(fmt.Sprintf("%s: %q:%q", msgBadPrincipal, "AWS", a))
+		}
+	}
+	return nil
+}
+
+// checkResource refuses a Resource that is neither an ARN nor "*", as IAM does.
+func checkResource(values []string) error {
+	for _, r := range values {
+		if r != "*" && !strings.HasPrefix(r, "arn:") {
+			return malformed(fmt.Sprintf("Resource %s must be in ARN format or \"*\".", r))
+		}
+	}
+	return nil
+}
+
 // Validate applies the checks IAM makes for one kind of document.
 func (p *Policy) Validate(kind Kind) error {
 	sids := map[string]bool{}
@@ -317,12 +346,21 @@ func (p *Policy) Validate(kind Kind) error {
 			if !sidPattern.MatchString(st.Sid) {
 				return malformed(msgSidChars)
 			}
+			if err := checkResource(append(slices.Clip(st.Resource), st.NotResource...)); err != nil {
+				return err
+			}
 		case Trust:
 			if !hasPrincipal {
 				return malformed(msgNeedsPrincipal)
 			}
 			if hasResource {
 				return malformed(msgNoResourceHere)
+			}
+			if err := checkPrincipals(st.Principal); err != nil {
+				return err
+			}
+			if err := checkPrincipals(st.NotPrincipal); err != nil {
+				return err
 			}
 		case Resource:
 			if !hasPrincipal {

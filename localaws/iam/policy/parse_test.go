@@ -75,6 +75,10 @@ func TestParseReadsEveryElement(t *testing.T) {
 	assert.Equal(t, policy.Version2008, mustParse(t, `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`).Version)
 }
 
+func trustOf(principal string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"}]}`
+}
+
 func withoutCompiled(c policy.Condition) policy.Condition {
 	return policy.Condition{Operator: c.Operator, Key: c.Key, Values: c.Values}
 }
@@ -99,6 +103,16 @@ func TestValidateByKind(t *testing.T) {
 		{"a trust policy with a resource", queue, policy.Trust, "Has prohibited field Resource"},
 		{"a trust policy without a principal", identity, policy.Trust, "Missing required field Principal"},
 		{"a resource policy without a principal", identity, policy.Resource, "Missing required field Principal"},
+		{"a trust policy naming roles by wildcard", trustOf(`{"AWS":"arn:aws:iam::123456789012:role/*"}`), policy.Trust,
+			`Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:role/*"`},
+		{"a trust policy with a malformed root ARN", trustOf(`{"AWS":["123456789012","arn:aws::iam::123456789012:root"]}`), policy.Trust,
+			`Invalid principal in policy: "AWS":"arn:aws::iam::123456789012:root"`},
+		{"a trust policy naming an account, a role, a session and everyone", trustOf(`{"AWS":["123456789012",` +
+			`"arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:role/app/router",` +
+			`"arn:aws:sts::123456789012:assumed-role/router/s-1","*"]}`), policy.Trust, ""},
+		{"an identity policy Resource that is no ARN",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"my-bucket"}]}`, policy.Identity,
+			`Resource my-bucket must be in ARN format or "*".`},
 		{"an identity policy Sid with a space",
 			`{"Version":"2012-10-17","Statement":[{"Sid":"a b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}`, policy.Identity,
 			"Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"},
