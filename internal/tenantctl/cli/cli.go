@@ -282,7 +282,7 @@ func (c *command) resume(ctx context.Context, tenant string) error {
 	res := result{Tenant: tenant, Action: "resume", Before: before.Status, After: registry.Active,
 		Changed: before.Status != registry.Active, DryRun: c.o.dryRun}
 	if c.o.dryRun {
-		rep, err := rp.Replay(ctx, tenant, true, nil)
+		rep, err := rp.Replay(ctx, []string{tenant}, true, nil)
 		res.Replay = &rep
 		if err != nil {
 			return err
@@ -302,7 +302,7 @@ func (c *command) resume(ctx context.Context, tenant string) error {
 		}
 	}
 	last := time.Now()
-	rep, err := rp.Replay(ctx, tenant, false, func(r replay.Report) {
+	rep, err := rp.Replay(ctx, []string{tenant}, false, func(r replay.Report) {
 		if time.Since(last) >= time.Second {
 			last = time.Now()
 			fmt.Fprintf(c.errw, "replayed %d of %d held messages found so far\n", r.Replayed+r.AlreadyReplayed, r.Held)
@@ -398,7 +398,7 @@ func (c *command) show(ctx context.Context, tenant string) error {
 	s := shown{Tenant: t, HeldBySource: map[string]int{}}
 	if c.t.HeldQueueURL != "" {
 		rp := replay.New(c.d.SQS, c.d.Events, nil, replay.Config{HeldQueueURL: c.t.HeldQueueURL, Visibility: 10 * time.Second})
-		rep, err := rp.Replay(ctx, tenant, true, nil)
+		rep, err := rp.Replay(ctx, []string{tenant}, true, nil)
 		if err != nil {
 			return err
 		}

@@ -85,7 +85,7 @@ type Kept struct {
 
 // Report is what a run did (or, in a dry run, would do).
 type Report struct {
-	Tenant          string         `json:"tenant_id"`
+	Tenants         []string       `json:"tenant_ids"`
 	DryRun          bool           `json:"dry_run"`
 	Held            int            `json:"held"`             // the tenant's held messages found
 	Replayed        int            `json:"replayed"`         // sent to their source and deleted from the held queue
@@ -120,11 +120,15 @@ func New(q Queue, events Publisher, ledger Ledger, cfg Config) *Replayer {
 	return &Replayer{q: q, events: events, ledger: ledger, cfg: cfg, run: hex.EncodeToString(b[:])}
 }
 
-// Replay reads the whole held queue and replays the tenant's messages, calling progress after each one (nil for
-// none). With dryRun it counts them and changes nothing. Messages of other tenants are made visible again at the end.
-// When ctx is cancelled it finishes the message in hand, stops, and reports Interrupted.
-func (r *Replayer) Replay(ctx context.Context, tenant string, dryRun bool, progress func(Report)) (Report, error) {
-	rep := Report{Tenant: tenant, DryRun: dryRun, BySource: map[string]int{}}
+// Replay reads the whole held queue once and replays the messages of the tenants, calling progress after each one
+// (nil for none). With dryRun it counts them and changes nothing. Messages of other tenants are made visible again at
+// the end. When ctx is cancelled it finishes the message in hand, stops, and reports Interrupted.
+func (r *Replayer) Replay(ctx context.Context, tenants []string, dryRun bool, progress func(Report)) (Report, error) {
+	rep := Report{Tenants: tenants, DryRun: dryRun, BySource: map[string]int{}}
+	want := make(map[string]bool, len(tenants))
+	for _, t := range tenants {
+		want[t] = true
+	}
 	var release []string // receipt handles to make visible again
 	defer func() { r.release(context.WithoutCancel(ctx), release) }()
 
@@ -163,7 +167,8 @@ func (r *Replayer) Replay(ctx context.Context, tenant string, dryRun bool, progr
 			}
 			a := stringAttrs(m.MessageAttributes)
 			id := aws.ToString(m.MessageId)
-			if a[router.AttrHeldTenantID] != tenant || seen[id] {
+			tenant := a[router.AttrHeldTenantID]
+			if !want[tenant] || seen[id] {
 				release = append(release, aws.ToString(m.ReceiptHandle))
 				continue
 			}

@@ -61,7 +61,7 @@ func (w *world) bodiesIn(url string) []string {
 func TestReplaySendsEachHeldMessageBackAsItWas(t *testing.T) {
 	w := newWorld()
 	w.holdAcme(3)
-	rep, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 3, rep.Replayed)
 	assert.Equal(t, map[string]int{"orders": 3}, rep.BySource)
@@ -131,7 +131,7 @@ func TestReplayIsSafeToRerunAndToInterrupt(t *testing.T) {
 			if tt.firstRun != nil {
 				ctx, cancel = tt.firstRun(w)
 			}
-			first, err := w.replayer().Replay(ctx, "acme", false, nil)
+			first, err := w.replayer().Replay(ctx, []string{"acme"}, false, nil)
 			cancel()
 			if tt.wantFirstErr {
 				require.Error(t, err)
@@ -143,13 +143,13 @@ func TestReplayIsSafeToRerunAndToInterrupt(t *testing.T) {
 			if tt.between != nil {
 				tt.between(w)
 			}
-			second, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+			second, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantAlreadyRun, second.AlreadyReplayed)
 			assert.Len(t, w.sqs.sent, tt.wantSends, "each held message is sent exactly once (first run %+v)", first)
 			assert.ElementsMatch(t, []string{`{"n":0}`, `{"n":1}`, `{"n":2}`}, w.bodiesIn(ordersURL))
 			assert.Len(t, w.sqs.in(heldURL), 1, "only globex's message is left")
-			third, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+			third, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 			require.NoError(t, err)
 			assert.Zero(t, third.Held, "nothing of acme is left to replay")
 		})
@@ -162,7 +162,7 @@ func TestReplayInterruptedStopsBetweenMessages(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w.sqs.sendErr = func(*sqs.SendMessageInput) error { cancel(); return nil }
-	rep, err := w.replayer().Replay(ctx, "acme", false, nil)
+	rep, err := w.replayer().Replay(ctx, []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.True(t, rep.Interrupted)
 	assert.Less(t, rep.Replayed, 3, "it stopped early")
@@ -175,19 +175,19 @@ func TestReplayCrashBetweenSendAndConfirm(t *testing.T) {
 	w := newWorld()
 	w.holdAcme(1)
 	w.ledger.confirmErr = errors.New("killed")
-	_, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+	_, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.ErrorContains(t, err, "was replayed but")
 	w.ledger.confirmErr = nil
 	w.sqs.expire()
 
-	rep, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, rep.Replayed, "within the lease the claim is left alone")
 	require.Len(t, rep.Kept, 1)
 	assert.Contains(t, rep.Kept[0].Reason, "another resume claimed it")
 
 	w.ledger.advance(2 * time.Minute)
-	rep, err = w.replayer().Replay(context.Background(), "acme", false, nil)
+	rep, err = w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Replayed)
 	assert.Len(t, w.sqs.sent, 2, "the documented duplicate of a crash inside the window")
@@ -197,7 +197,7 @@ func TestReplayOfAMessageHeldTwiceSendsItOnce(t *testing.T) {
 	w := newWorld()
 	w.sqs.hold("acme", "orders", "m0", `{"n":0}`, nil)
 	w.sqs.hold("acme", "orders", "m0", `{"n":0}`, nil) // the router held a redelivered message again
-	rep, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Replayed)
 	assert.Equal(t, 1, rep.AlreadyReplayed)
@@ -209,7 +209,7 @@ func TestReplayKeepsWhatItCannotReplayWhole(t *testing.T) {
 	w := newWorld()
 	w.sqs.hold("acme", "orders", "m0", `{"n":0}`, map[string]string{"original_truncated": "true"})
 	w.sqs.hold("acme", "gone", "m1", `{"n":1}`, nil)
-	rep, err := w.replayer().Replay(context.Background(), "acme", false, nil)
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, nil)
 	require.NoError(t, err)
 	assert.Zero(t, rep.Replayed)
 	require.Len(t, rep.Kept, 2)
@@ -225,7 +225,7 @@ func TestReplayKeepsWhatItCannotReplayWhole(t *testing.T) {
 func TestReplayDryRunChangesNothing(t *testing.T) {
 	w := newWorld()
 	w.holdAcme(3)
-	rep, err := w.replayer().Replay(context.Background(), "acme", true, nil)
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, true, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 3, rep.Held)
 	assert.Zero(t, rep.Replayed)
@@ -244,7 +244,7 @@ func TestReplayIntoEachKindOfSource(t *testing.T) {
 		`"detail":{"tenantId":"acme","n":1}}`
 	w.sqs.hold("acme", "direct", "d0", event, nil)
 	var progress []int
-	rep, err := w.replayer().Replay(context.Background(), "acme", false, func(r Report) {
+	rep, err := w.replayer().Replay(context.Background(), []string{"acme"}, false, func(r Report) {
 		progress = append(progress, r.Replayed)
 	})
 	require.NoError(t, err)
