@@ -48,7 +48,7 @@ func (d *destinations) send(ctx context.Context, arn string, rec Record, creds a
 	}
 	switch service(arn) {
 	case "sqs":
-		url, err := esm.QueueURL(ctx, sqsClient, arn)
+		url, err := esm.QueueURL(d.env.BaseURL(), arn)
 		if err != nil {
 			return err
 		}

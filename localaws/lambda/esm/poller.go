@@ -98,7 +98,7 @@ func (r *runner) resolveOnce() error {
 		cfg = r.m.env.AWSConfigAs(creds)
 	}
 	client := sqs.NewFromConfig(cfg)
-	url, err := QueueURL(r.ctx, client, r.source)
+	url, err := QueueURL(r.m.env.BaseURL(), r.source)
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,9 @@
 package esm
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -15,21 +11,16 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/shape"
 )
 
-// QueueURL resolves a queue ARN to its URL the way a client in any account does:
-// GetQueueUrl with the name and owner account, so the URL format stays SQS's business.
-func QueueURL(ctx context.Context, client interface {
-	GetQueueUrl(context.Context, *sqs.GetQueueUrlInput, ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error)
-}, arn string) (string, error) {
+// QueueURL is the URL of a queue ARN at this server (base), as shape.Queue builds it.
+// It asks SQS nothing: Lambda reads a queue with sqs:ReceiveMessage, sqs:DeleteMessage
+// and sqs:GetQueueAttributes and sends to a destination with sqs:SendMessage, so an
+// execution role needs no sqs:GetQueueUrl.
+func QueueURL(base, arn string) (string, error) {
 	q, err := shape.ParseQueueARN(arn)
 	if err != nil {
 		return "", err
 	}
-	out, err := client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(q.Name),
-		QueueOwnerAWSAccountId: aws.String(q.Account)})
-	if err != nil {
-		return "", fmt.Errorf("resolve queue %s: %w", arn, err)
-	}
-	return aws.ToString(out.QueueUrl), nil
+	return q.URL(base), nil
 }
 
 // IsThrottle reports whether an invoke failed with Lambda's TooManyRequestsException,
