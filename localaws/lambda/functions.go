@@ -206,7 +206,7 @@ func (s *Service) CreateFunction(r *http.Request) (int, any, error) {
 	}
 	switch {
 	case in.PackageType == "Image":
-		return 0, nil, invalidParameter("Container images (PackageType Image) are not emulated by localaws. Use a zip deployment package.")
+		return 0, nil, invalidParameter("localaws cannot run container images (PackageType Image): it has no container engine. Use a Zip deployment package with a provided.*, python3.x or nodejs* runtime.")
 	case in.Runtime == "" || in.Handler == "":
 		return 0, nil, invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
 	case in.CodeSigningConfigArn != "":

@@ -134,6 +134,10 @@ func TestCreateFunctionRejects(t *testing.T) {
 		{"code from S3, which is not emulated", "f", func(in *lambda.CreateFunctionInput) {
 			in.Code = &types.FunctionCode{S3Bucket: aws.String("b"), S3Key: aws.String("k")}
 		}, "InvalidParameterValueException", 400},
+		{"a container image, which localaws cannot run", "f", func(in *lambda.CreateFunctionInput) {
+			in.PackageType, in.Runtime, in.Handler = types.PackageTypeImage, "", nil
+			in.Code = &types.FunctionCode{ImageUri: aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:v1")}
+		}, "InvalidParameterValueException", 400},
 		{"a file that is not a zip", "f", func(in *lambda.CreateFunctionInput) { in.Code.ZipFile = []byte("not a zip") }, "InvalidParameterValueException", 400},
 		{"no handler for a zip package", "f", func(in *lambda.CreateFunctionInput) { in.Handler = nil }, "InvalidParameterValueException", 400},
 		{"a deprecated runtime", "f", func(in *lambda.CreateFunctionInput) { in.Runtime = types.RuntimeGo1x }, "InvalidParameterValueException", 400},
