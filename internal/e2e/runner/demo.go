@@ -82,16 +82,30 @@ func RunSoak(ctx context.Context, out io.Writer, repoRoot string, cfg traffic.So
 		return err
 	}
 	name := "soak-" + strings.ToLower(random.UniqueId())
-	vars := map[string]any{"router_timeout": traffic.SoakRouterTimeout}
+	vars := SoakVars(cfg)
 	return deployComplete(ctx, out, os.Getenv, repoRoot, Config{Name: name, Vars: vars, Teardown: DestroyOnAWS}, "",
 		func(tg *target.Target, stack traffic.Stack) error {
 			step(out, "soak: %d messages over %d tenants on SQS and EventBridge", cfg.Messages, cfg.Tenants)
+			if r := cfg.Registry; r != nil {
+				step(out, "registry: %d tenants, %d suspended a third of the way in and resumed at the end", r.Tenants, r.Suspend)
+			}
 			report, err := traffic.Soak(ctx, tg, stack, cfg)
 			if err != nil {
 				return err
 			}
 			return printVerdict(out, report.Table(), report.OK(), nil)
 		})
+}
+
+// SoakVars are the variables examples/complete is applied with for a soak: a short router timeout, so that a killed
+// batch comes back in 30 s, and with a registry a short cache TTL, so that suspensions take effect quickly.
+func SoakVars(cfg traffic.SoakConfig) map[string]any {
+	vars := map[string]any{"router_timeout": traffic.SoakRouterTimeout}
+	if cfg.Registry != nil {
+		vars["create_tenant_registry"] = true
+		vars["tenant_registry_cache_ttl_seconds"] = traffic.SoakRegistryTTL
+	}
+	return vars
 }
 
 // printVerdict prints a run's table, and diagnostics when it failed (diag may be nil).

@@ -16,6 +16,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenantctl/discover"
 )
 
 // DetailType is the detail-type of the events the harness puts; the example's rule
@@ -37,6 +38,8 @@ type Stack struct {
 	BackendFunction    string
 	RouterFunction     string
 	DataTableName      string // the tenant data table; "" when the stack has none
+	// Registry is the module's tenantctl output, when the stack has a tenant registry.
+	Registry *discover.Target
 }
 
 // StackFromOutputs maps `terraform output` values onto a Stack.
@@ -56,6 +59,16 @@ func StackFromOutputs(out map[string]any) (Stack, error) {
 		BackendFunction:    get("backend_function_name"),
 		RouterFunction:     get("router_function_name"),
 		DataTableName:      get("tenant_data_table_name"),
+	}
+	if raw, ok := out["tenantctl"]; ok && raw != nil {
+		b, err := json.Marshal(raw)
+		if err == nil {
+			s.Registry = &discover.Target{}
+			err = json.Unmarshal(b, s.Registry)
+		}
+		if err != nil {
+			return s, fmt.Errorf("output tenantctl of examples/complete: %w", err)
+		}
 	}
 	for name, v := range map[string]string{"source_queue_url": s.SourceQueueURL, "quarantine_queue_url": s.QuarantineQueueURL,
 		"evidence_queue_url": s.EvidenceQueueURL, "event_bus_name": s.EventBusName, "backend_function_name": s.BackendFunction,

@@ -33,6 +33,8 @@ type SoakConfig struct {
 	Seed     int64 // of the injected faults' PRNG, so that a run can be repeated
 	// Timeout bounds the wait for every message to be accounted for.
 	Timeout time.Duration
+	// Registry, when set, runs the soak against the stack's tenant registry with tenants suspended mid-run.
+	Registry *SoakRegistry
 }
 
 // Validate says what is wrong with the config, if anything.
@@ -45,6 +47,10 @@ func (c SoakConfig) Validate() error {
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("timeout must not be negative, got %s", c.Timeout)
+	}
+	if r := c.Registry; r != nil && (r.Suspend < 1 || r.Suspend >= c.Tenants || r.Tenants < c.Tenants) {
+		return fmt.Errorf("the registry must hold at least the %d load tenants (got %d) and suspend from 1 to %d of "+
+			"them (got %d)", c.Tenants, r.Tenants, c.Tenants-1, r.Suspend)
 	}
 	return nil
 }
@@ -89,15 +95,62 @@ func Soak(ctx context.Context, target Target, stack Stack, cfg SoakConfig) (verd
 		}
 	}
 
+	var lc *lifecycle
+	if cfg.Registry != nil {
+		var err error
+		if lc, err = newLifecycle(target.AWSConfig(), stack, *cfg.Registry); err != nil {
+			return r, err
+		}
+		if err := lc.seed(ctx, cfg.Tenants); err != nil {
+			return r, err
+		}
+		kill := midway
+		midway = func() error {
+			if kill != nil {
+				if err := kill(); err != nil {
+					return err
+				}
+			}
+			return lc.suspend(ctx)
+		}
+	}
+
 	start := time.Now()
 	sent, bad, err := SendLoad(ctx, c, stack, load, cfg.Workers, midway)
 	if err != nil {
 		return r, err
 	}
 	r.SendTime = time.Since(start)
+	var (
+		before verdict.Outcome // collected before the resume
+		held   []verdict.Held
+	)
+	if lc != nil {
+		// Until every message has been routed (or held), then resume and replay.
+		if before, err = Collect(ctx, c, stack, func(*verdict.Outcome) (bool, error) {
+			return queuesIdle(ctx, c, stack.SourceQueueURL, stack.BufferQueueURL)
+		}, cfg.Timeout); err != nil {
+			return r, err
+		}
+		if _, err := lc.resume(ctx); err != nil {
+			return r, err
+		}
+		if held, err = lc.held(ctx, sent); err != nil {
+			return r, err
+		}
+	}
+	merge := func(o *verdict.Outcome) verdict.Outcome {
+		m := verdict.Outcome{Evidence: append(append([]verdict.Evidence(nil), before.Evidence...), o.Evidence...),
+			Quarantine: append(append([]verdict.Quarantined(nil), before.Quarantine...), o.Quarantine...),
+			Parked:     append(append([]verdict.Parked(nil), before.Parked...), o.Parked...)}
+		if lc != nil {
+			m.Evidence, _, _ = verdict.CheckSuspension(m.Evidence, held, lc.resumed)
+		}
+		return m
+	}
 	var settled time.Time // when everything was accounted for, before Collect's quiet rounds
 	done := func(o *verdict.Outcome) (bool, error) {
-		if !o.AccountsFor(sent, bad) {
+		if m := merge(o); !m.AccountsFor(sent, bad) {
 			return false, nil
 		}
 		idle, err := queuesIdle(ctx, c, stack.SourceQueueURL, stack.BufferQueueURL)
@@ -106,7 +159,16 @@ func Soak(ctx context.Context, target Target, stack Stack, cfg SoakConfig) (verd
 		}
 		return idle, err
 	}
-	out, collectErr := Collect(ctx, c, stack, done, cfg.Timeout)
+	after, collectErr := Collect(ctx, c, stack, done, cfg.Timeout)
+	out := merge(&after)
+	var suspension []string // violations of the suspension, added to the verdict below
+	if lc != nil {
+		var s verdict.Suspension
+		_, s, suspension = verdict.CheckSuspension(append(append([]verdict.Evidence(nil), before.Evidence...),
+			after.Evidence...), held, lc.resumed)
+		s.RegistryTenants, s.Suspended = cfg.Registry.Tenants, len(lc.suspended)
+		r.Registry = &s
+	}
 	if settled.IsZero() {
 		settled = time.Now()
 	}
@@ -118,6 +180,7 @@ func Soak(ctx context.Context, target Target, stack Stack, cfg SoakConfig) (verd
 	}
 	r.Report = verdict.Analyze(verdict.Input{Sent: sent, Bad: bad, Evidence: out.Evidence, Quarantine: out.Quarantine,
 		Parked: out.Parked, Environments: envs, Backend: stack.BackendFunction, Faulty: r.Injected})
+	r.Violations = append(r.Violations, suspension...)
 	if collectErr != nil {
 		r.Violations = append(r.Violations, collectErr.Error())
 	}

@@ -32,6 +32,8 @@ type SoakReport struct {
 	Faults           map[string]FaultStats // what localaws injected, by role ("backend", "router")
 	SendTime         time.Duration
 	Elapsed          time.Duration // from the first send until every message was accounted for
+	// Registry is the verdict on suspended tenants, when the soak ran with a tenant registry.
+	Registry *Suspension
 }
 
 // CountSent fills Sent, SentVia, Poison and Spoofed from what the load sent.
@@ -91,6 +93,11 @@ func (r SoakReport) Table() string {
 	}
 	row("in DLQ", sum(r.ParkedByQueue), "("+counts(r.ParkedByQueue, QueueOnFailure, QueueSourceDLQ, QueueEventBridgeDLQ)+")")
 	row("in quarantine", sum(r.QuarantineByReason), "("+counts(r.QuarantineByReason)+")")
+	if g := r.Registry; g != nil {
+		row("held, then replayed", g.Replayed, fmt.Sprintf("(%d held for %d of %d registry tenants, suspended mid-run and resumed)",
+			g.Held, g.Suspended, g.RegistryTenants))
+		row("invoked while suspended", g.InvokedWhileSuspended, "(must be 0)")
+	}
 	row("lost", r.Lost, "(must be 0)")
 	row("cross-tenant executions", r.CrossTenant, "(must be 0)")
 	if r.OK() {

@@ -1,0 +1,62 @@
+package verdict
+
+import (
+	"fmt"
+	"time"
+)
+
+// Held is a message of a suspended tenant that the router held, and the ID its replay ran under (the same ID for an
+// event, whose id survives the replay; a new SQS message ID otherwise).
+type Held struct {
+	MessageID  string
+	Tenant     string
+	ReplayedAs string
+}
+
+// Suspension is the soak's verdict on suspended tenants.
+type Suspension struct {
+	RegistryTenants int // tenants in the registry
+	Suspended       int // tenants suspended mid-run and resumed
+	Held            int // their messages the router held
+	Replayed        int // held messages that resume put back into their sources
+	// InvokedWhileSuspended counts held messages that ran before their tenant was resumed: must be 0.
+	InvokedWhileSuspended int
+}
+
+// CheckSuspension checks that no held message ran before resumed, and returns the evidence with each replay's
+// record under the ID of the message it replays, so that the accounting counts a held message once, whichever ID it
+// ran under.
+func CheckSuspension(evidence []Evidence, held []Held, resumed time.Time) ([]Evidence, Suspension, []string) {
+	byID := make(map[string]Held, 2*len(held))
+	for _, h := range held {
+		byID[h.MessageID] = h
+		if h.ReplayedAs != "" {
+			byID[h.ReplayedAs] = h
+		}
+	}
+	var (
+		s          = Suspension{Held: len(held)}
+		violations []string
+		out        = make([]Evidence, len(evidence))
+	)
+	for _, h := range held {
+		if h.ReplayedAs != "" {
+			s.Replayed++
+		}
+	}
+	for i, e := range evidence {
+		out[i] = e
+		h, ok := byID[e.MessageID]
+		if !ok {
+			continue
+		}
+		if e.SentAt.Before(resumed) {
+			s.InvokedWhileSuspended++
+			violations = append(violations, fmt.Sprintf("held message %s of suspended tenant %q ran at %s, before "+
+				"its tenant was resumed at %s", h.MessageID, h.Tenant, e.SentAt.Format(time.RFC3339Nano),
+				resumed.Format(time.RFC3339Nano)))
+		}
+		out[i].MessageID = h.MessageID
+	}
+	return out, s, violations
+}

@@ -1,0 +1,46 @@
+package verdict
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCheckSuspension(t *testing.T) {
+	resumed := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	before, after := resumed.Add(-time.Second), resumed.Add(time.Second)
+	held := []Held{
+		{MessageID: "sqs-1", Tenant: "t1", ReplayedAs: "sqs-1-replay"},
+		{MessageID: "evt-1", Tenant: "t1", ReplayedAs: "evt-1"},
+		{MessageID: "sqs-2", Tenant: "t2"}, // not replayed
+	}
+	tests := []struct {
+		name       string
+		evidence   []Evidence
+		wantIDs    []string
+		wantInvoke int
+	}{
+		{name: "a replay after the resume counts as the held message",
+			evidence: []Evidence{{MessageID: "sqs-1-replay", SentAt: after}, {MessageID: "evt-1", SentAt: after}},
+			wantIDs:  []string{"sqs-1", "evt-1"}},
+		{name: "a held message that ran before the resume is a violation",
+			evidence: []Evidence{{MessageID: "sqs-2", SentAt: before}}, wantIDs: []string{"sqs-2"}, wantInvoke: 1},
+		{name: "messages of other tenants pass untouched",
+			evidence: []Evidence{{MessageID: "other", SentAt: before}}, wantIDs: []string{"other"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, s, violations := CheckSuspension(tt.evidence, held, resumed)
+			var ids []string
+			for _, e := range got {
+				ids = append(ids, e.MessageID)
+			}
+			assert.Equal(t, tt.wantIDs, ids)
+			assert.Equal(t, tt.wantInvoke, s.InvokedWhileSuspended)
+			assert.Len(t, violations, tt.wantInvoke)
+			assert.Equal(t, 3, s.Held)
+			assert.Equal(t, 2, s.Replayed)
+		})
+	}
+}
