@@ -10,9 +10,10 @@ import (
 // authorize asks the account's policies about an item operation with its item-level
 // condition keys (dynamodb:LeadingKeys, Attributes, Select, ReturnValues,
 // ReturnConsumedCapacity), which only the service can read from the request. The
-// server's guard has already asked for the operation's action on its tables without
-// them, as it does for every operation; the control plane needs nothing more. The
-// codec words a denial as DynamoDB does: AccessDeniedException, 400.
+// server's guard leaves item operations to this call (localaws/iam/actions), so each is
+// judged once, with its keys, as AWS judges one request context; the control plane's
+// operations are the guard's alone. The codec words a denial as DynamoDB does:
+// AccessDeniedException, 400.
 func (s *Service) authorize(ctx context.Context, reqs ...core.AccessRequest) error {
 	return s.env.Authorize(ctx, reqs...)
 }
@@ -30,7 +31,6 @@ func (s *Service) onTable(action, table, indexName string, keys map[string][]str
 	}
 	return core.AccessRequest{Action: "dynamodb:" + action, Resource: res, Keys: keys}
 }
-
 
 // isTableARN reads a table name from a table ARN of this account and region.
 func (s *Service) tableFromARN(arn string) (string, bool) {

@@ -3,6 +3,7 @@ package dynamodb_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,12 +35,18 @@ const trustWithTags = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` 
 // tenantClient is a DynamoDB client acting as tenant through a role session tagged TenantId.
 func tenantClient(t *testing.T, admin aws.Config, tenant string) *dynamodb.Client {
 	t.Helper()
+	return tenantClientWith(t, admin, tenant, tenantPolicy)
+}
+
+// tenantClientWith is tenantClient with the role's policy given.
+func tenantClientWith(t *testing.T, admin aws.Config, tenant, policy string) *dynamodb.Client {
+	t.Helper()
 	ctx := context.Background()
 	role, err := iam.NewFromConfig(admin).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("tenant-" + tenant),
 		AssumeRolePolicyDocument: aws.String(trustWithTags)})
 	require.NoError(t, err)
 	_, err = iam.NewFromConfig(admin).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: role.Role.RoleName,
-		PolicyName: aws.String("tenant"), PolicyDocument: aws.String(tenantPolicy)})
+		PolicyName: aws.String("tenant"), PolicyDocument: aws.String(policy)})
 	require.NoError(t, err)
 	out, err := sts.NewFromConfig(admin).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn,
 		RoleSessionName: aws.String("tenant-" + tenant), Tags: []ststypes.Tag{{Key: aws.String("TenantId"), Value: aws.String(tenant)}}})
@@ -123,4 +130,39 @@ func TestLeadingKeysConfineATenantToItsOwnItems(t *testing.T) {
 	b, err := adminDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: key("b"), ConsistentRead: aws.Bool(true)})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]types.AttributeValue{"tenant_id": s("b")}, b.Item, "tenant b's item is untouched")
+}
+
+// AWS advises guarding ForAllValues with a Null check, because ForAllValues is true for a
+// request without the key. Item operations always carry dynamodb:LeadingKeys, so the
+// guarded policy must allow a tenant its own items exactly as the plain one does: the
+// request must be judged once, with its item-level keys, not first without them.
+func TestLeadingKeysGuardedWithNullAllowTheTenantsOwnItems(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, admin := testserver.Start(t, localaws.Config{IAM: localaws.IAMOn})
+	_, err := dynamodb.NewFromConfig(admin).CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("tenant-data"),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("tenant_id"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("tenant_id"), KeyType: types.KeyTypeHash}}})
+	require.NoError(t, err)
+	guarded := strings.Replace(tenantPolicy, `}}}]}`, `},"Null":{"dynamodb:LeadingKeys":"false"}}}]}`, 1)
+	require.NotEqual(t, tenantPolicy, guarded)
+	asA := tenantClientWith(t, admin, "a", guarded)
+	table := aws.String("tenant-data")
+
+	_, err = asA.PutItem(ctx, &dynamodb.PutItemInput{TableName: table, Item: map[string]types.AttributeValue{"tenant_id": s("a")}})
+	require.NoError(t, err, "its own item")
+	_, err = asA.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: map[string]types.AttributeValue{"tenant_id": s("a")}})
+	require.NoError(t, err)
+	_, err = asA.Query(ctx, &dynamodb.QueryInput{TableName: table, KeyConditionExpression: aws.String("tenant_id = :t"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s("a")}})
+	require.NoError(t, err)
+	_, err = asA.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{
+		"tenant-data": {{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{"tenant_id": s("a")}}}}}})
+	require.NoError(t, err)
+
+	_, err = asA.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: map[string]types.AttributeValue{"tenant_id": s("b")}})
+	requireDenied(t, err)
+	_, err = asA.Scan(ctx, &dynamodb.ScanInput{TableName: table})
+	requireDenied(t, err)
 }
