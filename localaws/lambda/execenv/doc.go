@@ -95,5 +95,8 @@
 // 0.01 ms for the same handler called in-process, so the pool adds at most about 0.6 ms
 // (two loopback HTTP round trips of the Runtime API and the log lines). A cold start of a
 // Go bootstrap, spawn to the answer of its first invocation, takes 4 to 7 ms, of which
-// 3 to 4.5 ms is spawn to first /next.
+// 3 to 4.5 ms is spawn to first /next. BenchmarkColdStart and BenchmarkWarmInvoke run Go,
+// Python and Node.js functions side by side (make bench-runtimes): on an idle machine a
+// Python cold start takes about 93 ms and a Node.js one 65 ms, nearly all of it the
+// interpreter and the runtime client starting, and a warm invoke 0.65 and 1.24 ms.
 package execenv

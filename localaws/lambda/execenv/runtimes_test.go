@@ -3,6 +3,7 @@ package execenv_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,7 +132,8 @@ func invokeRaw(t *testing.T, h *harness, fn execenv.Function, tenant, payload st
 
 func TestManagedRuntimeContext(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	h := newHarness(t, nil) // one pool: each case is a function of its own
+	for i, tc := range []struct {
 		name, interpreter, runtime, handler string
 		files                               []zipFile
 	}{
@@ -149,8 +151,7 @@ func TestManagedRuntimeContext(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			needInterpreter(t, tc.interpreter)
-			h := newHarness(t, nil)
-			fn := managedFunction(t, h, "ctx", tc.runtime, tc.handler, tc.files...)
+			fn := managedFunction(t, h, fmt.Sprintf("ctx-%d", i), tc.runtime, tc.handler, tc.files...)
 			res, id := invokeRaw(t, h, fn, "blue", `{"order":7}`)
 			require.Empty(t, res.FunctionError, "payload %s\nlog:\n%s", res.Payload, envLog(t, h, res))
 			var got contextView
@@ -158,11 +159,11 @@ func TestManagedRuntimeContext(t *testing.T) {
 			assert.Equal(t, map[string]any{"order": float64(7)}, got.Event)
 			assert.Equal(t, "blue", got.TenantID)
 			assert.Equal(t, id, got.AWSRequestID)
-			assert.Equal(t, "ctx", got.FunctionName)
+			assert.Equal(t, fn.Name, got.FunctionName)
 			assert.Equal(t, "$LATEST", got.FunctionVersion)
 			assert.Equal(t, "128", got.MemoryLimitInMB)
 			assert.Equal(t, fn.ARN, got.InvokedFunctionARN)
-			assert.Equal(t, "/aws/lambda/ctx", got.LogGroupName)
+			assert.Equal(t, "/aws/lambda/"+fn.Name, got.LogGroupName)
 			assert.Contains(t, got.LogStreamName, res.EnvironmentID)
 			assert.Greater(t, got.RemainingMS, 0)
 			assert.LessOrEqual(t, got.RemainingMS, 5000)
@@ -194,7 +195,8 @@ func envLog(t *testing.T, h *harness, res execenv.Result) string {
 
 func TestManagedRuntimeErrors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	h := newHarness(t, nil)
+	for i, tc := range []struct {
 		name, interpreter, runtime, handler string
 		files                               []zipFile
 		errorType, message                  string
@@ -226,8 +228,7 @@ func TestManagedRuntimeErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			needInterpreter(t, tc.interpreter)
-			h := newHarness(t, nil)
-			fn := managedFunction(t, h, "errs", tc.runtime, tc.handler, tc.files...)
+			fn := managedFunction(t, h, fmt.Sprintf("errs-%d", i), tc.runtime, tc.handler, tc.files...)
 			res, _ := invokeRaw(t, h, fn, "", `{"order":7}`)
 			require.Equal(t, "Unhandled", res.FunctionError, "payload %s", res.Payload)
 			var fe fullError
@@ -267,7 +268,8 @@ func TestNodeCallbacks(t *testing.T) {
 
 func TestManagedRuntimeJSONLogsCarryTenantID(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	h := newHarness(t, nil)
+	for i, tc := range []struct {
 		name, interpreter, runtime, handler string
 		files                               []zipFile
 	}{
@@ -277,8 +279,7 @@ func TestManagedRuntimeJSONLogsCarryTenantID(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			needInterpreter(t, tc.interpreter)
-			h := newHarness(t, nil)
-			fn := managedFunction(t, h, "logs", tc.runtime, tc.handler, tc.files...)
+			fn := managedFunction(t, h, fmt.Sprintf("logs-%d", i), tc.runtime, tc.handler, tc.files...)
 			fn.LogFormat = "JSON"
 			res, id := invokeRaw(t, h, fn, "blue", `{}`)
 			require.Empty(t, res.FunctionError, "payload %s", res.Payload)
@@ -317,7 +318,8 @@ func TestManagedRuntimeNamesItsInterpreterAndWarnsOnceOnAnotherVersion(t *testin
 
 func TestLayersAreOnTheModulePath(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	h := newHarness(t, nil)
+	for i, tc := range []struct {
 		name, interpreter, runtime, handler string
 		code, layer1, layer2                zipFile
 	}{
@@ -332,8 +334,7 @@ func TestLayersAreOnTheModulePath(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			needInterpreter(t, tc.interpreter)
-			h := newHarness(t, nil)
-			fn := managedFunction(t, h, "layered", tc.runtime, tc.handler, tc.code)
+			fn := managedFunction(t, h, fmt.Sprintf("layered-%d", i), tc.runtime, tc.handler, tc.code)
 			fn.Layers = []string{makeZip(t, tc.layer1), makeZip(t, tc.layer2)}
 			res, _ := invokeRaw(t, h, fn, "", `{}`)
 			require.Empty(t, res.FunctionError, "payload %s\n%s", res.Payload, envLog(t, h, res))
