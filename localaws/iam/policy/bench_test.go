@@ -6,10 +6,9 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/iam/policy"
 )
 
-// BenchmarkEvaluate decides a tenant worker's DynamoDB write: a role with three inline
-// statements (one with a policy variable) and one managed policy, conditions included.
-func BenchmarkEvaluate(b *testing.B) {
-	inline := `{"Version":"2012-10-17","Statement":[
+// workerInline is a tenant worker's inline policy: three statements, one with a policy
+// variable, conditions included.
+const workerInline = `{"Version":"2012-10-17","Statement":[
 	  {"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/worker:*"},
 	  {"Sid":"Evidence","Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:123456789012:evidence",
 	   "Condition":{"Bool":{"aws:SecureTransport":"false"}}},
@@ -17,6 +16,21 @@ func BenchmarkEvaluate(b *testing.B) {
 	   "Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/Orders",
 	   "Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:PrincipalTag/TenantId}"]},
 	                "Null":{"dynamodb:LeadingKeys":"false"}}}]}`
+
+// BenchmarkParse is the cost of a cache miss.
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.Parse(workerInline); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEvaluate decides a tenant worker's DynamoDB write: a role with three inline
+// statements (one with a policy variable) and one managed policy, conditions included.
+func BenchmarkEvaluate(b *testing.B) {
+	inline := workerInline
 	managed := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 	  "Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`
 	var cache policy.Cache

@@ -186,6 +186,10 @@ func TestParseLocatesStatements(t *testing.T) {
 	single := mustParse(t, `{"Statement" :{"Effect":"Allow","Action":"s3:*","Resource":"*"},"Version":"2012-10-17"}`)
 	assert.Equal(t, policy.Position{Line: 1, Column: 15}, single.Statements[0].Start)
 	assert.Equal(t, policy.Position{Line: 1, Column: 63}, single.Statements[0].End)
+
+	tricky := mustParse(t, `{"Id":"a}\"{[","\u0053tatement":[ {"Sid":"x\"}]","Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)
+	assert.Equal(t, policy.Position{Line: 1, Column: 35}, tricky.Statements[0].Start, "braces and quotes in strings, an escaped key")
+	assert.Equal(t, policy.Position{Line: 1, Column: 97}, tricky.Statements[0].End)
 }
 
 func TestContextKeys(t *testing.T) {

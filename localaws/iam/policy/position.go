@@ -2,7 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,92 +25,102 @@ func (p *Policy) locateStatements(doc string) {
 
 // statementSpans returns the byte offsets of the opening and closing brace of each
 // statement object, under the last "Statement" key of the document (the one that
-// encoding/json keeps).
+// encoding/json keeps). doc is valid JSON: Parse decoded it first.
 func statementSpans(doc string) [][2]int {
-	dec := json.NewDecoder(strings.NewReader(doc))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	i := skipSpace(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
 		return nil
 	}
 	var spans [][2]int
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil
+	for i++; ; {
+		i = skipSpace(doc, i)
+		if i >= len(doc) || doc[i] == '}' {
+			return spans
 		}
-		if key != "Statement" {
-			if skipValue(dec) != nil {
-				return nil
-			}
+		if doc[i] == ',' {
+			i++
 			continue
 		}
-		spans = spans[:0]
-		start := int(dec.InputOffset())
-		t, err := dec.Token()
-		if err != nil {
-			return nil
-		}
-		switch t {
-		case json.Delim('{'):
-			spans = append(spans, [2]int{openingAt(doc, start), 0})
-			if skipRest(dec) != nil {
-				return nil
-			}
-			spans[0][1] = int(dec.InputOffset()) - 1
-		case json.Delim('['):
-			for dec.More() {
-				from := int(dec.InputOffset())
-				if skipValue(dec) != nil {
-					return nil
+		keyEnd := skipValue(doc, i)
+		key := doc[i:keyEnd]
+		i = skipSpace(doc, skipSpace(doc, keyEnd)+1) // past the colon
+		end := skipValue(doc, i)
+		if isKey(key, "Statement") && i < len(doc) {
+			spans = spans[:0]
+			switch doc[i] {
+			case '{':
+				spans = append(spans, [2]int{i, end - 1})
+			case '[':
+				for j := i + 1; j < end-1; {
+					if j = skipSpace(doc, j); doc[j] == ',' || doc[j] == ']' {
+						j++
+						continue
+					}
+					e := skipValue(doc, j)
+					spans = append(spans, [2]int{j, e - 1})
+					j = e
 				}
-				spans = append(spans, [2]int{openingAt(doc, from), int(dec.InputOffset()) - 1})
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil
 			}
 		}
+		i = end
 	}
-	return spans
 }
 
-// openingAt is the offset of the first non-space, non-separator byte at or after from:
-// the '{' that the decoder read after from.
-func openingAt(doc string, from int) int {
-	for from < len(doc) && strings.IndexByte(" \t\r\n,:", doc[from]) >= 0 {
-		from++
+// isKey reports whether the quoted JSON string q is name.
+func isKey(q, name string) bool {
+	if !strings.Contains(q, `\`) {
+		return len(q) == len(name)+2 && q[1:len(q)-1] == name
 	}
-	return from
+	var s string
+	return json.Unmarshal([]byte(q), &s) == nil && s == name
 }
 
-// skipValue consumes one value, however deep.
-func skipValue(dec *json.Decoder) error {
-	t, err := dec.Token()
-	if err != nil {
-		return err
+func skipSpace(doc string, i int) int {
+	for i < len(doc) && strings.IndexByte(" \t\r\n", doc[i]) >= 0 {
+		i++
 	}
-	if t == json.Delim('{') || t == json.Delim('[') {
-		return skipRest(dec)
-	}
-	return nil
+	return i
 }
 
-// skipRest consumes the rest of an object or array whose opening delimiter was read.
-func skipRest(dec *json.Decoder) error {
-	for depth := 1; depth > 0; {
-		t, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				return io.ErrUnexpectedEOF
+// skipValue returns the offset just past the JSON value that starts at i.
+func skipValue(doc string, i int) int {
+	if i >= len(doc) {
+		return i
+	}
+	switch doc[i] {
+	case '"':
+		for i++; i < len(doc); i++ {
+			switch doc[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
 			}
-			return err
 		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+		return i
+	case '{', '[':
+		depth := 0
+		for i < len(doc) {
+			switch doc[i] {
+			case '"':
+				i = skipValue(doc, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
 		}
+		return i
 	}
-	return nil
+	for i < len(doc) && strings.IndexByte(",}] \t\r\n", doc[i]) < 0 {
+		i++
+	}
+	return i
 }
 
 // position turns a byte offset into a line and a column counted in characters.
