@@ -32,7 +32,7 @@ func (s *Service) onTable(action, table, indexName string, keys map[string][]str
 	return core.AccessRequest{Action: "dynamodb:" + action, Resource: res, Keys: keys}
 }
 
-// isTableARN reads a table name from a table ARN of this account and region.
+// tableFromARN reads a table name from a table ARN of this account and region.
 func (s *Service) tableFromARN(arn string) (string, bool) {
 	prefix := s.tableARN("")
 	name, ok := strings.CutPrefix(arn, prefix)
