@@ -109,7 +109,7 @@ func evaluationResult(r authz.SimulationResult, account string) EvaluationResult
 	default:
 		out.EvalDecision = "implicitDeny"
 	}
-	if m := r.Decision.Matched; m != nil {
+	for _, m := range r.Statements {
 		id, typ := m.Policy, "IAM Policy"
 		switch {
 		case m.Type == policy.ResourceBased:
@@ -121,10 +121,10 @@ func evaluationResult(r authz.SimulationResult, account string) EvaluationResult
 		case strings.Contains(id, "/inline/"):
 			id, typ = id[strings.LastIndex(id, "/inline/")+len("/inline/"):], "role"
 		}
-		out.MatchedStatements = []MatchedStatement{{SourcePolicyID: id, SourcePolicyType: typ}}
+		out.MatchedStatements = append(out.MatchedStatements, MatchedStatement{SourcePolicyID: id, SourcePolicyType: typ})
 	}
-	if r.BoundaryAllowed != nil {
-		out.BoundaryDetail = &BoundaryDecisionDetail{AllowedByPermissionsBoundary: *r.BoundaryAllowed}
+	if r.AllowedByBoundary != nil {
+		out.BoundaryDetail = &BoundaryDecisionDetail{AllowedByPermissionsBoundary: *r.AllowedByBoundary}
 	}
 	return out
 }

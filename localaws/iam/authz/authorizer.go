@@ -67,9 +67,7 @@ func (a *Authorizer) Decide(p *Principal, base map[string][]string, req core.Acc
 	if doc, ok := a.resourcePolicy(req.Resource); ok {
 		set.Resource = a.parseAll([]identity.Document{doc})
 	}
-	if isTrust(req) {
-		return trustDecision(r, set)
-	}
+	set.RequireResource = isTrust(req)
 	return policy.Evaluate(r, set)
 }
 
@@ -95,56 +93,6 @@ func (a *Authorizer) resourcePolicy(resource string) (identity.Document, bool) {
 func isTrust(req core.AccessRequest) bool {
 	action := strings.ToLower(req.Action)
 	return (action == "sts:assumerole" || action == "sts:tagsession") && strings.Contains(req.Resource, ":role/")
-}
-
-// trustDecision decides a request to assume a role (or tag its session), where the
-// trust policy must allow: it names the caller, its role or its service, or it names
-// the account and then the caller's identity policies must allow too (API_AssumeRole).
-func trustDecision(r policy.Request, set policy.Set) policy.Decision {
-	full := policy.Evaluate(r, set)
-	if full.Effect == policy.ExplicitDeny {
-		return full
-	}
-	if trust := policy.Evaluate(r, policy.Set{Resource: set.Resource}); trust.Allowed {
-		return trust
-	}
-	if full.Allowed && policy.Evaluate(r, policy.Set{Resource: accountView(set.Resource)}).Allowed {
-		return full
-	}
-	return policy.Decision{Effect: policy.ImplicitDeny,
-		Because: "because no resource-based policy allows the " + r.Action + " action"}
-}
-
-// accountView is a trust policy whose Allow statements that name the account (its ID
-// or root ARN) name everyone instead, and whose other Allow statements are left out:
-// it allows exactly what the trust policy delegates to the account's identity policies.
-func accountView(trust []policy.Named) []policy.Named {
-	out := make([]policy.Named, 0, len(trust))
-	for _, n := range trust {
-		view := &policy.Policy{Version: n.Policy.Version, ID: n.Policy.ID}
-		for _, st := range n.Policy.Statements {
-			if st.Effect == policy.Allow && (st.Principal == nil || !namesAnAccount(st.Principal.AWS)) {
-				continue
-			}
-			if st.Effect == policy.Allow {
-				st.Principal = &policy.Principals{All: true}
-			}
-			view.Statements = append(view.Statements, st)
-		}
-		out = append(out, policy.Named{Name: n.Name, Policy: view})
-	}
-	return out
-}
-
-// namesAnAccount reports whether Principal AWS values name an account (12 digits or
-// arn:aws:iam::<account>:root).
-func namesAnAccount(values []string) bool {
-	for _, v := range values {
-		if strings.HasSuffix(v, ":root") || (len(v) == 12 && strings.Trim(v, "0123456789") == "") {
-			return true
-		}
-	}
-	return false
 }
 
 func matchedPolicy(d policy.Decision) string {

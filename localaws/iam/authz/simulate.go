@@ -29,9 +29,7 @@ type Simulation struct {
 // SimulationResult is one action on one resource.
 type SimulationResult struct {
 	Action, Resource string
-	Decision         policy.Decision
-	// BoundaryAllowed is whether the permissions boundary allows, nil when there is none.
-	BoundaryAllowed *bool
+	policy.Simulation
 }
 
 // ErrNoSuchPrincipal is a Source that names no role or user localaws holds.
@@ -94,17 +92,8 @@ func (a *Authorizer) simulateOne(p *Principal, sim Simulation, action, resource 
 	if sim.ResourcePolicy != "" {
 		set.Resource = a.parseAll([]identity.Document{{ID: "ResourcePolicy", Text: sim.ResourcePolicy}})
 	}
-	res := SimulationResult{Action: action, Resource: resource}
-	if isTrust(core.AccessRequest{Action: action, Resource: resource}) && set.Resource != nil {
-		res.Decision = trustDecision(r, set)
-	} else {
-		res.Decision = policy.Evaluate(r, set)
-	}
-	if set.Boundary != nil {
-		allowed := policy.Evaluate(r, policy.Set{Identity: set.Boundary}).Allowed
-		res.BoundaryAllowed = &allowed
-	}
-	return res
+	set.RequireResource = set.Resource != nil && isTrust(core.AccessRequest{Action: action, Resource: resource})
+	return SimulationResult{Action: action, Resource: resource, Simulation: policy.Simulate(r, set)}
 }
 
 // inputID names the n-th policy of a simulation's input list, as IAM does.
