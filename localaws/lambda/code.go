@@ -17,7 +17,7 @@ import (
 
 const (
 	// maxInlineRequest is AWS's request limit for an inline (ZipFile) deployment package.
-	maxInlineRequest = 69905067
+	maxInlineRequest = protocol.MaxRESTBody
 	maxZipped        = 50 << 20
 	maxUnzipped      = 262144000
 )

@@ -166,12 +166,14 @@ func (in formInput) Strings(path string) []string {
 	return out
 }
 
-// maxGuardBody bounds what a guard reads of a REST body: above Lambda's 50 MB inline
-// zip once base64-encoded.
-const maxGuardBody = 1 << 27
+// MaxRESTBody is the largest REST body any operation reads: AWS's request limit for
+// Lambda's inline zip of 50 MB, once base64-encoded in JSON. A guard reads no larger
+// body, so that the operation refuses it unread.
+const MaxRESTBody = 69905067
 
 // restInput reads members of a REST request: path labels, then query parameters, then
-// the JSON body, which it reads only when asked and puts back for the operation.
+// the JSON body, which it reads only when asked and puts back for the operation. A body
+// not sent as JSON (Invoke's payload) is never read: it holds no input members.
 type restInput struct {
 	r    *http.Request
 	body *jsonInput
@@ -185,8 +187,12 @@ func (in *restInput) Strings(path string) []string {
 		return v
 	}
 	if in.body == nil {
+		ct, _, _ := strings.Cut(in.r.Header.Get("Content-Type"), ";")
+		if in.r.ContentLength > MaxRESTBody || !strings.EqualFold(strings.TrimSpace(ct), "application/json") {
+			return nil
+		}
 		// Whole: an inline zip may exceed MaxBodyBytes, and the operation reads it again.
-		body, err := io.ReadAll(io.LimitReader(in.r.Body, maxGuardBody))
+		body, err := io.ReadAll(io.LimitReader(in.r.Body, MaxRESTBody+1))
 		if err != nil {
 			return nil
 		}
