@@ -44,7 +44,9 @@ func newHarness(t testing.TB, extra ...localaws.Factory) *harness {
 func newHarnessWith(t testing.TB, opts locallambda.Options, extra ...localaws.Factory) *harness {
 	t.Helper()
 	factories := append([]localaws.Factory{localaws.Use(opts.New)}, extra...)
-	srv, cfg := testserver.Start(t, localaws.Config{}, factories...)
+	// Lambda alone, without IAM and STS to assume execution roles: these tests are about
+	// Lambda's semantics; functions under IAM enforcement are tested in localaws/iam_test.go.
+	srv, cfg := testserver.Start(t, localaws.Config{IAM: localaws.IAMOff}, factories...)
 	// Throttles must surface at once instead of being retried behind the test's back.
 	cfg.RetryMaxAttempts = 1
 	return &harness{t: t, srv: srv, client: lambda.NewFromConfig(cfg)}
