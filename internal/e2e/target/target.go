@@ -35,8 +35,9 @@ type Target struct {
 	server *localaws.Server
 }
 
-// FromEnv reads TEST_TARGET (localaws, the default, or aws) and LAMBDA_ARCH through
-// getenv, and starts localaws on a free loopback port when it is the target. Close the
+// FromEnv reads TEST_TARGET (localaws, the default, or aws), LAMBDA_ARCH and
+// LOCALAWS_IAM (on, the default, or off) through getenv, and starts localaws on a free
+// loopback port when it is the target. Close the
 // target when done. When the start fails nothing is left running or on disk.
 func FromEnv(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*Target, error) {
 	name := getenv("TEST_TARGET")
@@ -58,7 +59,11 @@ func FromEnv(ctx context.Context, getenv func(string) string, logger *slog.Logge
 		if arch == "" {
 			arch = runtime.GOARCH
 		}
-		return StartLocal(arch, logger)
+		mode, err := localaws.ParseIAMMode(getenv("LOCALAWS_IAM"))
+		if err != nil {
+			return nil, err
+		}
+		return startLocal("127.0.0.1:0", arch, mode, logger)
 	default:
 		return nil, fmt.Errorf("TEST_TARGET=%q: use localaws (default) or aws", name)
 	}
@@ -66,11 +71,11 @@ func FromEnv(ctx context.Context, getenv func(string) string, logger *slog.Logge
 
 // StartLocal starts an in-process localaws on a free loopback port for zips of arch.
 func StartLocal(arch string, logger *slog.Logger) (*Target, error) {
-	return startLocal("127.0.0.1:0", arch, logger)
+	return startLocal("127.0.0.1:0", arch, localaws.DefaultIAM, logger)
 }
 
-func startLocal(addr, arch string, logger *slog.Logger) (*Target, error) {
-	srv, err := localaws.New(localaws.Config{Addr: addr, Logger: logger})
+func startLocal(addr, arch string, iam localaws.IAMMode, logger *slog.Logger) (*Target, error) {
+	srv, err := localaws.New(localaws.Config{Addr: addr, Logger: logger, IAM: iam})
 	if err != nil {
 		return nil, err
 	}

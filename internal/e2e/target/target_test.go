@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 )
 
 var _ traffic.Target = (*Target)(nil)
@@ -32,6 +33,8 @@ func TestFromEnv(t *testing.T) {
 		{"aws defaults to arm64 zips", map[string]string{"TEST_TARGET": "aws"}, AWS, "arm64", false, ""},
 		{"aws with amd64 zips", map[string]string{"TEST_TARGET": "aws", "LAMBDA_ARCH": "amd64"}, AWS, "amd64", false, ""},
 		{"an unknown target is refused", map[string]string{"TEST_TARGET": "moto"}, "", "", false, `TEST_TARGET="moto"`},
+		{"localaws without IAM enforcement", map[string]string{"LOCALAWS_IAM": "off"}, Localaws, "", true, ""},
+		{"an unknown IAM mode is refused", map[string]string{"LOCALAWS_IAM": "audit"}, "", "", false, `IAM mode "audit"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +102,7 @@ func TestStartLeavesNothingWhenItFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	if _, err := startLocal(ln.Addr().String(), "amd64", slog.New(slog.DiscardHandler)); err == nil {
+	if _, err := startLocal(ln.Addr().String(), "amd64", localaws.DefaultIAM, slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("starting on a busy port must fail")
 	}
 	left, err := filepath.Glob(filepath.Join(tmp, "*"))
