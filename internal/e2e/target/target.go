@@ -101,6 +101,10 @@ func startLocal(addr, arch string, iam localaws.IAMMode, logger *slog.Logger) (*
 	}, nil
 }
 
+// EnforcesIAM reports whether the target refuses what IAM does not allow: always in an
+// account, and on localaws unless it runs with -iam=off.
+func (t *Target) EnforcesIAM() bool { return t.server == nil || t.server.IAM() == localaws.IAMOn }
+
 // Name is "localaws" or "aws".
 func (t *Target) Name() string { return t.name }
 
