@@ -239,9 +239,12 @@ var iamRows = func() map[string]Row {
 	role := each("RoleName", roleOf)
 	policy := each("PolicyArn", func(_ Ref, arn string) string { return arn })
 	rows := map[string]Row{
-		"ListRoles":            {Action: "iam:ListRoles"},
-		"ListPolicies":         {Action: "iam:ListPolicies"},
-		"SimulateCustomPolicy": {Action: "iam:SimulateCustomPolicy"},
+		"ListRoles":                     {Action: "iam:ListRoles"},
+		"ListPolicies":                  {Action: "iam:ListPolicies"},
+		"SimulateCustomPolicy":          {Action: "iam:SimulateCustomPolicy"},
+		"GetContextKeysForCustomPolicy": {Action: "iam:GetContextKeysForCustomPolicy"},
+		"GetContextKeysForPrincipalPolicy": {Action: "iam:GetContextKeysForPrincipalPolicy",
+			Resources: each("PolicySourceArn", func(_ Ref, arn string) string { return arn })},
 		"SimulatePrincipalPolicy": {Action: "iam:SimulatePrincipalPolicy",
 			Resources: each("PolicySourceArn", func(_ Ref, arn string) string { return arn })},
 		"CreatePolicy": {Action: "iam:CreatePolicy", Keys: requestTags("Tags", "Key", "Value"), Resources: func(ref Ref, in protocol.Input) []string {
