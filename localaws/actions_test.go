@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -76,10 +78,17 @@ var queryParams = map[string]url.Values{
 
 // jsonBodies are what a JSON operation needs to name its resources at all.
 var jsonBodies = map[string]string{
-	"dynamodb:BatchGetItem":       `{"RequestItems":{"t":{"Keys":[{"k":{"S":"x"}}]}}}`,
-	"dynamodb:BatchWriteItem":     `{"RequestItems":{"t":[{"PutRequest":{"Item":{"k":{"S":"x"}}}}]}}`,
-	"dynamodb:TransactGetItems":   `{"TransactItems":[{"Get":{"TableName":"t","Key":{"k":{"S":"x"}}}}]}`,
-	"dynamodb:TransactWriteItems": `{"TransactItems":[{"Put":{"TableName":"t","Item":{"k":{"S":"x"}}}}]}`,
+	"dynamodb:BatchGetItem":       `{"RequestItems":{"tbl":{"Keys":[{"k":{"S":"x"}}]}}}`,
+	"dynamodb:BatchWriteItem":     `{"RequestItems":{"tbl":[{"PutRequest":{"Item":{"k":{"S":"x"}}}}]}}`,
+	"dynamodb:TransactGetItems":   `{"TransactItems":[{"Get":{"TableName":"tbl","Key":{"k":{"S":"x"}}}}]}`,
+	"dynamodb:TransactWriteItems": `{"TransactItems":[{"Put":{"TableName":"tbl","Item":{"k":{"S":"x"}}}}]}`,
+	"dynamodb:GetItem":            `{"TableName":"tbl","Key":{"k":{"S":"x"}}}`,
+	"dynamodb:DeleteItem":         `{"TableName":"tbl","Key":{"k":{"S":"x"}}}`,
+	"dynamodb:UpdateItem":         `{"TableName":"tbl","Key":{"k":{"S":"x"}}}`,
+	"dynamodb:PutItem":            `{"TableName":"tbl","Item":{"k":{"S":"x"}}}`,
+	"dynamodb:Query": `{"TableName":"tbl","KeyConditionExpression":"k = :k",` +
+		`"ExpressionAttributeValues":{":k":{"S":"x"}}}`,
+	"dynamodb:Scan": `{"TableName":"tbl"}`,
 }
 
 // needsNoPermission are the operations AWS serves to any authenticated caller.
@@ -89,6 +98,12 @@ func TestAPrincipalWithNoPermissionsIsRefusedEveryOperation(t *testing.T) {
 	t.Parallel()
 	_, admin := startEnforcing(t)
 	session := newRoleSession(t, admin, "nothing", "")
+	// DynamoDB reads a table's key schema before it judges a query, so the table exists.
+	_, err := dynamodb.NewFromConfig(admin).CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName: aws.String("tbl"), BillingMode: ddbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("k"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("k"), KeyType: ddbtypes.KeyTypeHash}}})
+	require.NoError(t, err)
 	creds, err := session.Credentials.Retrieve(context.Background())
 	require.NoError(t, err)
 	base := aws.ToString(admin.BaseEndpoint)
