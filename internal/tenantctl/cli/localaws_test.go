@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +35,7 @@ type emulated struct {
 	held    string
 	orders  string
 	outputs string
+	url     string // of localaws
 }
 
 func newEmulated(t testing.TB) *emulated {
@@ -43,7 +46,7 @@ func newEmulated(t testing.TB) *emulated {
 	t.Cleanup(func() { _ = srv.Close() })
 	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	e := &emulated{ddb: dynamodb.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg), table: "ti-tenants"}
+	e := &emulated{ddb: dynamodb.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg), table: "ti-tenants", url: srv.URL()}
 	ctx := t.Context()
 	_, err = e.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(e.table),
@@ -170,6 +173,48 @@ func TestLifecycleOnLocalaws(t *testing.T) {
 	assert.NotEmpty(t, page.NextToken)
 	_, err = e.run(t, "resume", "nobody")
 	assert.ErrorContains(t, err, "add it with tenantctl add nobody")
+}
+
+// faults sets (config) or clears (config "") the fault injection of the registry table's item operations.
+func (e *emulated) faults(t *testing.T, config string) {
+	t.Helper()
+	method, body := http.MethodPut, strings.NewReader(config)
+	if config == "" {
+		method = http.MethodDelete
+	}
+	req, err := http.NewRequest(method, e.url+"/_localaws/faults/dynamodb/"+e.table, body)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Less(t, resp.StatusCode, 300)
+}
+
+// TestRegistryOutageOnLocalaws holds the router's cache to its outage rules against DynamoDB's real error shapes,
+// after the SDK's own retries: an uncached tenant is an error (retry), a cached one is served stale, and nothing is
+// ever read as unknown.
+func TestRegistryOutageOnLocalaws(t *testing.T) {
+	e := newEmulated(t)
+	e.must(t, "add", "acme")
+	e.must(t, "add", "globex")
+	now := time.Now()
+	clock := func() time.Time { return now }
+	cache := registry.New(e.ddb, e.table, registry.Options{TTL: time.Minute, StaleFor: 5 * time.Minute, Now: clock})
+	require.Equal(t, registry.Result{Status: registry.Active}, cache.Resolve(t.Context(), []string{"acme"})["acme"])
+
+	for _, fault := range []string{`{"error_rate":1}`, `{"throttle_rate":1}`} {
+		t.Run(fault, func(t *testing.T) {
+			e.faults(t, fault)
+			now = now.Add(2 * time.Minute) // acme's status is past its TTL
+			res := cache.Resolve(t.Context(), []string{"acme", "globex"})
+			assert.Equal(t, registry.Result{Status: registry.Active, Stale: true}, res["acme"])
+			require.Error(t, res["globex"].Err, "a tenant never read is retried, not unknown")
+			assert.Equal(t, registry.Unknown, res["globex"].Status)
+			e.faults(t, "")
+		})
+	}
+	assert.Equal(t, registry.Result{Status: registry.Active}, cache.Resolve(t.Context(), []string{"globex"})["globex"],
+		"read again once the registry answers")
 }
 
 // BenchmarkList10000 is tenantctl list (the table for people) over a registry of 10,000 tenants on localaws.
