@@ -31,16 +31,6 @@ data "aws_partition" "current" {
     }
 
     precondition {
-      condition     = local.backend_is_image ? var.backend_image_uri != null && var.backend_package == null && var.backend_runtime == null && var.backend_handler == null && length(var.backend_layers) == 0 : var.backend_package != null && var.backend_image_uri == null
-      error_message = local.backend_is_image ? "backend_package_type = \"Image\" needs backend_image_uri, and takes the runtime and entry point from the image: leave backend_package, backend_runtime and backend_handler null and backend_layers empty." : "A Zip backend needs backend_package (a zip or an S3 object) and no backend_image_uri; for a container image set backend_package_type = \"Image\"."
-    }
-
-    precondition {
-      condition     = local.backend_is_image || can(regex(local.backend_handler_form.pattern, local.backend_handler))
-      error_message = local.backend_is_image ? "An Image backend has no handler." : "Set backend_handler to the form ${local.backend_runtime} expects: ${local.backend_handler_form.example}; it is ${var.backend_handler == null ? "null" : "\"${var.backend_handler}\""}."
-    }
-
-    precondition {
       condition     = var.backend_on_failure_destination_kms_key_arn == null || var.backend_on_failure_destination_arn != null
       error_message = "Set backend_on_failure_destination_kms_key_arn only with backend_on_failure_destination_arn; the on-failure queue the module creates uses sqs_kms_master_key_id."
     }
@@ -84,24 +74,13 @@ data "aws_partition" "current" {
 
 locals {
   # The backend's runtime and entry point: provided.al2023 running "bootstrap"
-  # unless the caller chose another runtime, nothing for an image.
-  backend_is_image       = var.backend_package_type == "Image"
-  backend_runtime        = local.backend_is_image ? null : coalesce(var.backend_runtime, "provided.al2023")
-  backend_runtime_family = local.backend_is_image ? "image" : regex("^[a-z]+", local.backend_runtime)
-  backend_handler        = var.backend_handler != null || local.backend_runtime_family != "provided" ? var.backend_handler : "bootstrap"
-
-  # The handler forms each runtime family accepts, as its runtime client resolves
-  # them; a wrong one would fail every invocation with Runtime.HandlerNotFound.
-  backend_handler_forms = {
-    image    = { pattern = "", example = "" }
-    provided = { pattern = "^bootstrap$", example = "null or \"bootstrap\" (the zip's executable)" }
-    python   = { pattern = "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_][A-Za-z0-9_]*$", example = "file.function, such as \"app.handler\" or \"src/app.handler\"" }
-    nodejs   = { pattern = "^[A-Za-z0-9_@][A-Za-z0-9_./@-]*\\.[A-Za-z_$][A-Za-z0-9_$]*$", example = "file.function, such as \"index.handler\" or \"src/index.handler\"" }
-    ruby     = { pattern = "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_][A-Za-z0-9_:]*$", example = "file.method, such as \"app.handler\"" }
-    java     = { pattern = "^[A-Za-z_$][A-Za-z0-9_$.]*(::[A-Za-z_$][A-Za-z0-9_$]*)?$", example = "package.Class::method, such as \"example.Handler::handleRequest\"" }
-    dotnet   = { pattern = "^[^:\\s]+(::[^:\\s]+::[^:\\s]+)?$", example = "Assembly::Namespace.Class::Method, such as \"Worker::Worker.Function::Handle\"" }
-  }
-  backend_handler_form = local.backend_handler_forms[local.backend_runtime_family]
+  # unless the caller chose another runtime. An image's values pass unchanged, so
+  # that the backend module refuses any the caller set. The backend module checks
+  # that the handler fits the runtime: a precondition here, on the data source
+  # that the plan's ARNs come from, would defer those ARNs to apply.
+  backend_is_image = var.backend_package_type == "Image"
+  backend_runtime  = local.backend_is_image ? var.backend_runtime : coalesce(var.backend_runtime, "provided.al2023")
+  backend_handler  = var.backend_handler != null || local.backend_is_image || !startswith(coalesce(local.backend_runtime, "-"), "provided") ? var.backend_handler : "bootstrap"
 
   # The registry: created, brought by the caller, or none.
   tenant_registry_enabled = var.create_tenant_registry || var.tenant_registry_table_arn != null
@@ -237,9 +216,7 @@ module "backend" {
   reserved_concurrent_executions = var.backend_reserved_concurrent_executions
   environment_variables          = merge(var.backend_environment_variables, local.tenant_access_environment)
 
-  # Through the data source that holds the checks, so that a combination they
-  # refuse never reaches the submodule's own checks.
-  package_type      = data.aws_partition.current.partition != "" ? var.backend_package_type : null
+  package_type      = var.backend_package_type
   runtime           = local.backend_runtime
   handler           = local.backend_handler
   layers            = var.backend_layers

@@ -1,6 +1,8 @@
-# The backend's runtime, handler, layers and package type: a handler that does
-# not fit the runtime, or an image mixed with zip inputs, fails at plan with a
-# message that names the root input to fix. Offline: `make test-module`.
+# The backend's runtime, handler, layers and package type as the root passes
+# them on, and the root's own checks of each input. Whether the handler fits the
+# runtime, and an image mixed with zip inputs, are checked by the backend module
+# (modules/isolated-function/tests), with messages that name the root inputs too.
+# Offline: `make test-module`.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -49,37 +51,6 @@ run "node_backend_plans" {
     backend_runtime = "nodejs22.x"
     backend_handler = "index.handler"
   }
-}
-
-run "python_backend_without_a_handler_is_refused" {
-  command = plan
-
-  variables {
-    backend_runtime = "python3.12"
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "bootstrap_handler_on_node_is_refused" {
-  command = plan
-
-  variables {
-    backend_runtime = "nodejs22.x"
-    backend_handler = "bootstrap"
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "file_function_handler_on_provided_is_refused" {
-  command = plan
-
-  variables {
-    backend_handler = "app.handler"
-  }
-
-  expect_failures = [data.aws_partition.current]
 }
 
 run "java_handler_in_class_method_form_plans" {
@@ -150,63 +121,6 @@ run "image_backend_plans_without_runtime_or_handler" {
     condition     = module.backend.package_type == "Image" && module.backend.runtime == null && module.backend.handler == null
     error_message = "An Image backend takes its runtime and entry point from the image."
   }
-}
-
-run "image_without_an_image_uri_is_refused" {
-  command = plan
-
-  variables {
-    backend_package_type = "Image"
-    backend_package      = null
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "image_with_a_runtime_is_refused" {
-  command = plan
-
-  variables {
-    backend_package_type = "Image"
-    backend_package      = null
-    backend_image_uri    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
-    backend_runtime      = "python3.12"
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "image_with_layers_is_refused" {
-  command = plan
-
-  variables {
-    backend_package_type = "Image"
-    backend_package      = null
-    backend_image_uri    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
-    backend_layers       = ["arn:aws:lambda:eu-west-1:123456789012:layer:deps:3"]
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "image_uri_on_a_zip_backend_is_refused" {
-  command = plan
-
-  variables {
-    backend_image_uri = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
-  }
-
-  expect_failures = [data.aws_partition.current]
-}
-
-run "zip_backend_without_a_package_is_refused" {
-  command = plan
-
-  variables {
-    backend_package = null
-  }
-
-  expect_failures = [data.aws_partition.current]
 }
 
 run "image_uri_outside_ecr_is_refused" {

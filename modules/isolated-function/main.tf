@@ -199,17 +199,17 @@ resource "aws_lambda_function" "this" {
   lifecycle {
     precondition {
       condition     = local.is_image || (var.filename != null ? alltrue([for v in [var.s3_bucket, var.s3_key, var.s3_object_version] : v == null]) : var.s3_bucket != null && var.s3_key != null)
-      error_message = "Give exactly one deployment package: filename, or s3_bucket and s3_key (with optional s3_object_version), not a mix."
+      error_message = "Give exactly one deployment package (backend_package in the root module): filename, or s3_bucket and s3_key (with optional s3_object_version), not a mix."
     }
 
     precondition {
       condition     = local.is_image ? var.image_uri != null && alltrue([for v in [var.filename, var.s3_bucket, var.s3_key, var.s3_object_version, var.runtime, var.handler] : v == null]) && length(var.layers) == 0 : var.image_uri == null && var.runtime != null
-      error_message = local.is_image ? "An Image package needs image_uri and takes its runtime and entry point from the image: set runtime and handler to null, layers to [] and leave filename and s3_* unset." : "A Zip package needs a runtime and no image_uri: set image_uri to null (or package_type = \"Image\")."
+      error_message = local.is_image ? "An Image package needs image_uri and takes its runtime and entry point from the image: set runtime and handler to null, layers to [] and leave filename and s3_* unset (in the root module: backend_image_uri, and backend_runtime, backend_handler and backend_package null, backend_layers empty)." : "A Zip package needs a runtime and no image_uri (backend_image_uri in the root module): set it to null, or package_type = \"Image\"."
     }
 
     precondition {
       condition     = local.handler_fits
-      error_message = local.is_image || var.runtime == null ? "Set handler for the runtime." : "Set handler to the form ${var.runtime} expects: ${try(local.handler_form.example, "")}; it is ${var.handler == null ? "null" : "\"${var.handler}\""}."
+      error_message = local.is_image || var.runtime == null ? "Set handler for the runtime." : "Set handler (backend_handler in the root module) to the form ${var.runtime} expects: ${try(local.handler_form.example, "")}; it is ${var.handler == null ? "null" : "\"${var.handler}\""}."
     }
 
     precondition {

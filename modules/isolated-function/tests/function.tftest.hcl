@@ -242,3 +242,101 @@ run "without_a_tenant_access_role_the_role_may_assume_nothing" {
     error_message = "Without tenant_access_role_arn, the backend's role must not be allowed to assume any role."
   }
 }
+
+run "zip_without_a_package_is_refused" {
+  command = plan
+
+  variables {
+    filename         = null
+    source_code_hash = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "python_without_a_handler_is_refused" {
+  command = plan
+
+  variables {
+    runtime = "python3.12"
+    handler = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "bootstrap_handler_on_node_is_refused" {
+  command = plan
+
+  variables {
+    runtime = "nodejs22.x"
+    handler = "bootstrap"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "file_function_handler_on_provided_is_refused" {
+  command = plan
+
+  variables {
+    handler = "app.handler"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_with_a_runtime_is_refused" {
+  command = plan
+
+  variables {
+    package_type     = "Image"
+    image_uri        = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+    runtime          = "python3.12"
+    handler          = null
+    filename         = null
+    source_code_hash = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_with_layers_is_refused" {
+  command = plan
+
+  variables {
+    package_type     = "Image"
+    image_uri        = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+    runtime          = null
+    handler          = null
+    layers           = ["arn:aws:lambda:eu-west-1:123456789012:layer:deps:3"]
+    filename         = null
+    source_code_hash = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_without_an_image_uri_is_refused" {
+  command = plan
+
+  variables {
+    package_type     = "Image"
+    runtime          = null
+    handler          = null
+    filename         = null
+    source_code_hash = null
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "image_uri_on_a_zip_function_is_refused" {
+  command = plan
+
+  variables {
+    image_uri = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:v1"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
