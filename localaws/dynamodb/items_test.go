@@ -261,7 +261,12 @@ func TestQuery(t *testing.T) {
 		ExpressionAttributeNames: map[string]string{"#o": "owner"}, ExpressionAttributeValues: map[string]types.AttributeValue{":o": s("o1")}})
 	assert.Len(t, out.Items, 5, "the index holds only the items that carry its key")
 
-	_, err := h.client.Query(h.ctx(), &dynamodb.QueryInput{TableName: aws.String("queried"), IndexName: aws.String("nope"),
+	_, err := h.client.Query(h.ctx(), &dynamodb.QueryInput{TableName: aws.String("queried"), IndexName: aws.String("by_owner"),
+		KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": s("a")},
+		ConsistentRead: aws.Bool(true)})
+	requireAPIError(t, err, "ValidationException", "Consistent reads are not supported on global secondary indexes")
+
+	_, err = h.client.Query(h.ctx(), &dynamodb.QueryInput{TableName: aws.String("queried"), IndexName: aws.String("nope"),
 		KeyConditionExpression: aws.String("pk = :p"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": s("a")}})
 	requireAPIError(t, err, "ValidationException", "The table does not have the specified index: nope")
 }
@@ -309,4 +314,24 @@ func TestScanSegmentsCoverTheTableOnce(t *testing.T) {
 	}
 	_, err := h.client.Scan(h.ctx(), &dynamodb.ScanInput{TableName: aws.String("scan"), Segment: aws.Int32(4), TotalSegments: aws.Int32(4)})
 	requireAPIError(t, err, "ValidationException", "")
+}
+
+func TestQueryAllAttributesOfAKeysOnlyIndexIsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.createTable("keysonly", "", "", withGSI, func(in *dynamodb.CreateTableInput) {
+		in.GlobalSecondaryIndexes[0].Projection = &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}
+	})
+	h.put("keysonly", map[string]types.AttributeValue{"pk": s("a"), "owner": s("o"), "other": s("x")})
+	in := &dynamodb.QueryInput{TableName: aws.String("keysonly"), IndexName: aws.String("by_owner"),
+		KeyConditionExpression: aws.String("#o = :o"), ExpressionAttributeNames: map[string]string{"#o": "owner"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":o": s("o")}}
+	out, err := h.client.Query(h.ctx(), in)
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]types.AttributeValue{{"pk": s("a"), "owner": s("o")}}, out.Items,
+		"the index holds the keys only")
+	in.Select = types.SelectAllAttributes
+	_, err = h.client.Query(h.ctx(), in)
+	requireAPIError(t, err, "ValidationException", "One or more parameter values were invalid: Select type "+
+		"ALL_ATTRIBUTES is not supported for global secondary index by_owner because its projection type is not ALL")
 }

@@ -157,6 +157,10 @@ func (r *reader) source(t *table) (*store, *index, error) {
 	if ix.global && r.in.ConsistentRead {
 		return nil, nil, protocol.Validation("Consistent reads are not supported on global secondary indexes")
 	}
+	if ix.global && r.in.Select == selectAll && ix.proj.ProjectionType != "ALL" {
+		return nil, nil, errInvalid("Select type ALL_ATTRIBUTES is not supported for global secondary index %s "+
+			"because its projection type is not ALL", ix.name)
+	}
 	return ix.items, ix, nil
 }
 
