@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -15,8 +16,8 @@ import (
 )
 
 // Leftovers lists what carries the name prefix of a stack after its destroy: functions,
-// event source mappings, queues, roles, event buses, rules on the default bus and
-// log groups. Every resource the examples create is named after their name variable,
+// event source mappings, queues, DynamoDB tables, roles, event buses, rules on the
+// default bus and log groups. Every resource the examples create is named after their name variable,
 // so an empty list means the destroy left nothing behind.
 func Leftovers(ctx context.Context, cfg aws.Config, prefix string) ([]string, error) {
 	var found []string
@@ -52,6 +53,15 @@ func Leftovers(ctx context.Context, cfg aws.Config, prefix string) ([]string, er
 		}
 		for _, u := range page.QueueUrls {
 			add("queue", u[strings.LastIndex(u, "/")+1:])
+		}
+	}
+	for p := dynamodb.NewListTablesPaginator(dynamodb.NewFromConfig(cfg), &dynamodb.ListTablesInput{}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list tables: %w", err)
+		}
+		for _, name := range page.TableNames {
+			add("table", name)
 		}
 	}
 	for p := iam.NewListRolesPaginator(iam.NewFromConfig(cfg), &iam.ListRolesInput{}); p.HasMorePages(); {
