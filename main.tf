@@ -61,11 +61,6 @@ data "aws_partition" "current" {
     }
 
     precondition {
-      condition     = length(setintersection(keys(var.backend_environment_variables), local.tenant_access_variable_names)) == 0
-      error_message = "Leave ${join(" and ", local.tenant_access_variable_names)} out of backend_environment_variables: the module sets them for the tenant-access role."
-    }
-
-    precondition {
       condition     = length(local.long_rule_names) == 0
       error_message = "Shorten name, the eventbridge_sources key or the rule key: EventBridge rule names \"<name>-<key>-<rule>\" may have at most 64 characters, and ${join(", ", local.long_rule_names)} are longer."
     }
@@ -105,12 +100,8 @@ locals {
   # the only one.
   tenant_access_policy_statements = data.aws_partition.current.partition != "" ? var.tenant_access_policy_statements : {}
 
-  # What a backend in any language needs to use tenant-scoped credentials. The
-  # names alone are what the checks on the data source above compare.
-  tenant_access_variable_names = concat(
-    var.create_tenant_access_role ? ["TENANT_ACCESS_ROLE_ARN"] : [],
-    var.create_tenant_data_table ? ["TENANT_DATA_TABLE"] : [],
-  )
+  # What a backend in any language needs to use tenant-scoped credentials; the
+  # names are reserved in backend_environment_variables.
   tenant_access_environment = merge(
     var.create_tenant_access_role ? { TENANT_ACCESS_ROLE_ARN = local.tenant_access_role_arn } : {},
     var.create_tenant_data_table ? { TENANT_DATA_TABLE = local.tenant_data_table_name } : {},

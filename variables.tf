@@ -156,6 +156,13 @@ variable "backend_environment_variables" {
     condition     = alltrue([for k in keys(var.backend_environment_variables) : can(regex("^[a-zA-Z][a-zA-Z0-9_]*$", k))])
     error_message = "Name backend_environment_variables with letters, digits and underscores, starting with a letter."
   }
+
+  # A variable validation, not a check on the data source that holds the others:
+  # values unknown at plan (a queue URL) would make that data source wait for apply.
+  validation {
+    condition     = length(setintersection(keys(var.backend_environment_variables), ["TENANT_ACCESS_ROLE_ARN", "TENANT_DATA_TABLE"])) == 0
+    error_message = "Leave TENANT_ACCESS_ROLE_ARN and TENANT_DATA_TABLE out of backend_environment_variables: the module sets them for the tenant-access role."
+  }
 }
 
 variable "backend_policy_json" {

@@ -83,7 +83,7 @@ run "backend_variables_may_not_shadow_the_tenant_access_variables" {
     backend_environment_variables = { TENANT_DATA_TABLE = "other" }
   }
 
-  expect_failures = [data.aws_partition.current]
+  expect_failures = [var.backend_environment_variables]
 }
 
 run "an_allow_statement_that_never_names_the_tenant_tag_is_refused" {
