@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -118,7 +119,7 @@ func startFanoutStack(b *testing.B) *fanoutStack {
 		EvidenceQueueURL: st.createQueue(b, "fanout-evidence"), QuarantineQueueURL: st.createQueue(b, "fanout-quarantine")}
 	_, err = st.lambda.CreateFunction(ctx, &lambdasvc.CreateFunctionInput{
 		FunctionName:  aws.String(fanoutBackend),
-		Role:          aws.String("arn:aws:iam::000000000000:role/fanout-backend"),
+		Role:          aws.String(createBackendRole(b, cfg, st.stack.EvidenceQueueURL)),
 		Runtime:       lambdatypes.RuntimeProvidedal2023,
 		Handler:       aws.String("bootstrap"),
 		Architectures: []lambdatypes.Architecture{hostArchitecture()},
@@ -278,4 +279,23 @@ func hostArchitecture() lambdatypes.Architecture {
 		return lambdatypes.ArchitectureArm64
 	}
 	return lambdatypes.ArchitectureX8664
+}
+
+// createBackendRole is the backend's execution role: localaws enforces IAM, so the
+// worker may write evidence only if its role allows it, as in AWS.
+func createBackendRole(b *testing.B, cfg aws.Config, evidenceURL string) string {
+	b.Helper()
+	ctx := b.Context()
+	c := iam.NewFromConfig(cfg)
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("fanout-backend"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+			`"Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	require.NoError(b, err)
+	queueARN, err := traffic.QueueARN(ctx, cfg, evidenceURL)
+	require.NoError(b, err)
+	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("fanout-backend"),
+		PolicyName: aws.String("evidence"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + queueARN + `"}]}`)})
+	require.NoError(b, err)
+	return aws.ToString(role.Role.Arn)
 }
