@@ -23,6 +23,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenantctl/cli"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenantctl/discover"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/tenantctl/replay"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws/faults"
 )
 
 // lifecycleTTL is the router's registry cache TTL in the lifecycle stack: short, so that changes show quickly.
@@ -30,7 +31,8 @@ const lifecycleTTL = 3 * time.Second
 
 // TestTenantLifecycle applies examples/complete with a tenant registry and drives tenants through it with tenantctl:
 // a tenant added at run time is routed within the cache TTL, a suspended tenant's messages are held and never
-// invoked, resume replays each of them exactly once, and an offboarded tenant's messages are quarantined.
+// invoked, resume replays each of them exactly once, an offboarded tenant's messages are quarantined, and (on
+// localaws, which injects DynamoDB faults) a failing registry makes the router retry, losing nothing.
 func TestTenantLifecycle(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, "examples/complete", "tl", runner.DestroyOnAWS, false)
@@ -108,6 +110,36 @@ func TestTenantLifecycle(t *testing.T) {
 		require.NotZero(t, routed, "newco was never routed")
 		t.Logf("newco routed %s after it was added (cache TTL %s)", routed.Round(100*time.Millisecond), lifecycleTTL)
 		assert.LessOrEqual(t, routed, lifecycleTTL+10*time.Second, "within the TTL, plus delivery")
+	})
+
+	t.Run("a registry outage is retried, and nothing is lost or quarantined", func(t *testing.T) {
+		if !tg.Local() {
+			t.Skip("DynamoDB faults are injected by localaws only")
+		}
+		ctl.run("add", "hooli") // never looked up, so no router has it cached
+		table := ctl.target.TableName
+		require.NoError(t, tg.SetTableFaults(ctx, table, faults.Config{ErrorRate: 1}))
+		defer tg.ClearTableFaults(context.WithoutCancel(ctx), table)
+		outage, _, err := traffic.Send(ctx, c, stack, traffic.Plan{SQSTenants: []string{"hooli"},
+			EventBridgeTenants: []string{"hooli"}, PerTenant: 3})
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			st, err := tg.TableFaultStats(ctx, table)
+			return err == nil && st.Errors > 0
+		}, time.Minute, 500*time.Millisecond, "the router read the failing registry")
+		time.Sleep(2 * time.Second) // the router's batches fail and go back to their queues
+		require.NoError(t, tg.ClearTableFaults(ctx, table))
+		collect("messages retried after the outage", func(o *verdict.Outcome) bool {
+			return len(evidenceOf(o, "hooli")) >= len(outage)
+		})
+		count := map[string]int{}
+		for _, e := range evidenceOf(&all, "hooli") {
+			count[e.MessageID]++
+		}
+		for _, s := range outage {
+			assert.Equal(t, 1, count[s.MessageID], "message %s processed once after the outage", s.MessageID)
+			assert.NotContains(t, quarantinedAs(&all, "unknown_tenant"), s.MessageID, "never quarantined as unknown")
+		}
 	})
 
 	t.Run("resume replays each held message exactly once", func(t *testing.T) {

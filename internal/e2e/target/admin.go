@@ -55,6 +55,24 @@ func (t *Target) ClearFaults(ctx context.Context, function string) error {
 	return t.admin(ctx, http.MethodDelete, "/_localaws/faults/"+url.PathEscape(function), nil, nil)
 }
 
+// SetTableFaults replaces the fault injection of a DynamoDB table's item operations on localaws (PUT
+// /_localaws/faults/dynamodb/{table}); it fails on AWS.
+func (t *Target) SetTableFaults(ctx context.Context, table string, c faults.Config) error {
+	return t.admin(ctx, http.MethodPut, "/_localaws/faults/dynamodb/"+url.PathEscape(table), c, nil)
+}
+
+// TableFaultStats is what localaws injected into a table's item operations so far.
+func (t *Target) TableFaultStats(ctx context.Context, table string) (faults.Stats, error) {
+	var e faults.Entry
+	err := t.admin(ctx, http.MethodGet, "/_localaws/faults/dynamodb/"+url.PathEscape(table), nil, &e)
+	return e.Stats, err
+}
+
+// ClearTableFaults removes a table's fault injection and its stats.
+func (t *Target) ClearTableFaults(ctx context.Context, table string) error {
+	return t.admin(ctx, http.MethodDelete, "/_localaws/faults/dynamodb/"+url.PathEscape(table), nil, nil)
+}
+
 // admin calls one of localaws's /_localaws endpoints with an optional JSON body and
 // decodes a JSON answer into out (when out is not nil). On AWS it fails without a call.
 func (t *Target) admin(ctx context.Context, method, path string, in, out any) error {
