@@ -23,10 +23,11 @@ type Suspension struct {
 	InvokedWhileSuspended int
 }
 
-// CheckSuspension checks that no held message ran before resumed, and returns the evidence with each replay's
-// record under the ID of the message it replays, so that the accounting counts a held message once, whichever ID it
-// ran under.
-func CheckSuspension(evidence []Evidence, held []Held, resumed time.Time) ([]Evidence, Suspension, []string) {
+// CheckSuspension checks that no held message ran before resumed, and returns the outcome with each replay's
+// evidence and parking under the ID of the message it replays, so that the accounting counts a held message once,
+// whichever ID it ran under (a replay whose backend calls all failed is parked under its new ID).
+func CheckSuspension(o Outcome, held []Held, resumed time.Time) (Outcome, Suspension, []string) {
+	evidence := o.Evidence
 	byID := make(map[string]Held, 2*len(held))
 	for _, h := range held {
 		byID[h.MessageID] = h
@@ -58,5 +59,12 @@ func CheckSuspension(evidence []Evidence, held []Held, resumed time.Time) ([]Evi
 		}
 		out[i].MessageID = h.MessageID
 	}
-	return out, s, violations
+	parked := make([]Parked, len(o.Parked))
+	for i, p := range o.Parked {
+		parked[i] = p
+		if h, ok := byID[p.MessageID]; ok {
+			parked[i].MessageID = h.MessageID
+		}
+	}
+	return Outcome{Evidence: out, Quarantine: o.Quarantine, Parked: parked}, s, violations
 }

@@ -31,9 +31,9 @@ func TestCheckSuspension(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, s, violations := CheckSuspension(tt.evidence, held, resumed)
+			got, s, violations := CheckSuspension(Outcome{Evidence: tt.evidence}, held, resumed)
 			var ids []string
-			for _, e := range got {
+			for _, e := range got.Evidence {
 				ids = append(ids, e.MessageID)
 			}
 			assert.Equal(t, tt.wantIDs, ids)
@@ -43,4 +43,14 @@ func TestCheckSuspension(t *testing.T) {
 			assert.Equal(t, 2, s.Replayed)
 		})
 	}
+}
+
+func TestCheckSuspensionCountsAParkedReplayAsTheHeldMessage(t *testing.T) {
+	held := []Held{{MessageID: "sqs-1", Tenant: "t1", ReplayedAs: "sqs-1-replay"}}
+	got, _, _ := CheckSuspension(Outcome{Parked: []Parked{{MessageID: "sqs-1-replay", Queue: QueueOnFailure},
+		{MessageID: "other", Queue: QueueOnFailure}}}, held, time.Now())
+	assert.Equal(t, []Parked{{MessageID: "sqs-1", Queue: QueueOnFailure}, {MessageID: "other", Queue: QueueOnFailure}},
+		got.Parked)
+	assert.True(t, got.AccountsFor([]Sent{{MessageID: "sqs-1", Tenant: "t1"}}, nil),
+		"a replay that ended in the on-failure queue accounts for the held message")
 }
