@@ -77,6 +77,11 @@ module "tenant_isolation" {
   create_tenant_registry            = var.create_tenant_registry
   tenant_registry_cache_ttl_seconds = var.tenant_registry_cache_ttl_seconds
 
+  # The worker writes an item per invocation to the tenant data table with
+  # credentials scoped to its tenant (isolation.TenantAccess).
+  create_tenant_access_role = var.create_tenant_data_table
+  create_tenant_data_table  = var.create_tenant_data_table
+
   sqs_sources = {
     # The tenant may come in the tenantId message attribute or at /tenantId in
     # the JSON body; when both are present they must agree.

@@ -119,3 +119,17 @@ output "tenantctl" {
   description = "What cmd/tenantctl reads to find the registry, the held queue and the sources (tenantctl -chdir examples/complete), or null without a registry."
   value       = module.tenant_isolation.tenantctl
 }
+
+################################################################################
+# Tenant data
+################################################################################
+
+output "tenant_data_table_name" {
+  description = "Name of the tenant data table, in which each tenant's credentials reach only its own items, or null without create_tenant_data_table."
+  value       = module.tenant_isolation.tenant_data_table_name
+}
+
+output "tenant_access_role_arn" {
+  description = "ARN of the role the worker assumes with its tenant as session tag, or null without create_tenant_data_table."
+  value       = module.tenant_isolation.tenant_access_role_arn
+}

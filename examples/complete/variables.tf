@@ -85,6 +85,13 @@ variable "tenant_registry_cache_ttl_seconds" {
   nullable    = false
 }
 
+variable "create_tenant_data_table" {
+  description = "Whether to create the tenant-access role and the tenant data table \"<name>-tenant-data\"; the worker then writes an item per invocation with credentials scoped to its tenant. Default false."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "batch_size" {
   description = "Largest number of messages per router invocation from each source queue, 1-10000."
   type        = number

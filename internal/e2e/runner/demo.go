@@ -61,7 +61,9 @@ func Demo(ctx context.Context, out io.Writer, repoRoot, runtime string, destroy 
 		}
 		return os.Getenv(k)
 	}
-	cfg := Config{Name: "demo", Teardown: teardown, Vars: map[string]any{"worker_runtime": runtime}}
+	// With the tenant data table, the table gains the cross-tenant reads each tenant's credentials were denied.
+	cfg := Config{Name: "demo", Teardown: teardown, Vars: map[string]any{"worker_runtime": runtime,
+		"create_tenant_data_table": runtime == "go"}}
 	return deployComplete(ctx, out, local, repoRoot, cfg, " (DEMO_DESTROY=1 destroys it, about 5 minutes more)",
 		func(tg *target.Target, stack traffic.Stack) error {
 			p := traffic.Traffic

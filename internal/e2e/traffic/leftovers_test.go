@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -18,6 +20,7 @@ func TestLeftovers(t *testing.T) {
 	cfg := startLocalaws(t)
 	ctx := context.Background()
 	q, eb, logs, roles := sqs.NewFromConfig(cfg), eventbridge.NewFromConfig(cfg), cloudwatchlogs.NewFromConfig(cfg), iam.NewFromConfig(cfg)
+	db := dynamodb.NewFromConfig(cfg)
 	var queueURL string
 	for _, name := range []string{"tm-abc123", "tm-other"} {
 		out, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-source")})
@@ -40,6 +43,12 @@ func TestLeftovers(t *testing.T) {
 			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(name + "-tenant-data"),
+			BillingMode:          ddbtypes.BillingModePayPerRequest,
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("tenant_id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("tenant_id"), KeyType: ddbtypes.KeyTypeHash}}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	got, err := Leftovers(ctx, cfg, "tm-abc123")
@@ -47,7 +56,7 @@ func TestLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"event bus tm-abc123-events", "log group /aws/lambda/tm-abc123-router", "queue tm-abc123-source",
-		"role tm-abc123-router", "rule tm-abc123-work"}
+		"role tm-abc123-router", "rule tm-abc123-work", "table tm-abc123-tenant-data"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("leftovers %q, want %q", got, want)
 	}
@@ -67,6 +76,10 @@ func TestLeftovers(t *testing.T) {
 		},
 		func() error {
 			_, err := logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String("/aws/lambda/tm-abc123-router")})
+			return err
+		},
+		func() error {
+			_, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("tm-abc123-tenant-data")})
 			return err
 		},
 		func() error {
