@@ -4,14 +4,19 @@ package test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/target"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 )
 
 // dataTenants are the eight tenants of TestDataIsolation, all over SQS: the data plane
@@ -29,9 +34,22 @@ var dataTenants = traffic.Plan{
 // that each tenant's items exist only under its own key and no item was written under
 // another tenant's, and from the evidence that every cross-tenant read and every Scan was
 // denied. Its purpose is that evidence, so on localaws the stack is not destroyed.
+//
+// The denials are IAM's, so the stack needs a target that enforces it: AWS, or a localaws
+// with IAM on. When the suite's localaws does not enforce IAM, this test starts one of
+// its own that does.
 func TestDataIsolation(t *testing.T) {
 	t.Parallel()
-	s := newStackWith(t, "examples/complete", "td", runner.DestroyOnAWS, false, map[string]any{"create_tenant_data_table": true})
+	tg := tg // the suite's target, unless it lets every request through
+	if !tg.EnforcesIAM() {
+		enforcing, err := target.StartLocalWith(tg.Arch, localaws.IAMOn, slog.New(slog.DiscardHandler))
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, enforcing.Close()) }) // after the stack's teardown, registered below
+		tg = enforcing
+	}
+	s := runner.ForTest(t, tg, repoRoot, dist, runner.Config{Example: "examples/complete",
+		Name: "td-" + strings.ToLower(random.UniqueId()), Teardown: runner.DestroyOnAWS,
+		Vars: map[string]any{"create_tenant_data_table": true}})
 	terraform.InitAndApply(t, s.Options)
 	stack, err := s.Outputs(t)
 	require.NoError(t, err)

@@ -74,6 +74,11 @@ func StartLocal(arch string, logger *slog.Logger) (*Target, error) {
 	return startLocal("127.0.0.1:0", arch, localaws.DefaultIAM, logger)
 }
 
+// StartLocalWith is StartLocal with IAM enforcement as iam says.
+func StartLocalWith(arch string, iam localaws.IAMMode, logger *slog.Logger) (*Target, error) {
+	return startLocal("127.0.0.1:0", arch, iam, logger)
+}
+
 func startLocal(addr, arch string, iam localaws.IAMMode, logger *slog.Logger) (*Target, error) {
 	srv, err := localaws.New(localaws.Config{Addr: addr, Logger: logger, IAM: iam})
 	if err != nil {
