@@ -17,6 +17,7 @@ import (
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/target"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/verdict"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 )
 
 // cmdT lets Terratest's helpers run outside `go test` (make demo, make soak). Only the *E helpers are used,
@@ -56,14 +57,19 @@ func Demo(ctx context.Context, out io.Writer, repoRoot, runtime string, destroy 
 		teardown = Destroy
 	}
 	local := func(k string) string {
-		if k == "TEST_TARGET" {
+		switch v := os.Getenv(k); {
+		case k == "TEST_TARGET":
 			return target.Localaws
+		case k == "LOCALAWS_IAM" && v == "":
+			// IAM denies the cross-tenant reads, so the demo's localaws enforces it unless told otherwise.
+			return string(localaws.IAMOn)
+		default:
+			return v
 		}
-		return os.Getenv(k)
 	}
 	// With the tenant data table, the table gains the cross-tenant reads each tenant's credentials were denied.
 	cfg := Config{Name: "demo", Teardown: teardown, Vars: map[string]any{"worker_runtime": runtime,
-		"create_tenant_data_table": runtime == "go"}}
+		"create_tenant_data_table": true}}
 	return deployComplete(ctx, out, local, repoRoot, cfg, " (DEMO_DESTROY=1 destroys it, about 5 minutes more)",
 		func(tg *target.Target, stack traffic.Stack) error {
 			p := traffic.Traffic
