@@ -46,7 +46,10 @@ func start(t *testing.T, clock core.Clock, configure func(*eb.Service), extra ..
 			}
 			return h.svc
 		})}, extra...)
-	srv, awsCfg := testserver.Start(t, localaws.Config{Clock: clock}, factories...)
+	// Without IAM enforcement: these tests are about EventBridge's semantics, and their
+	// queues carry no policy for events.amazonaws.com; delivery under queue policies is
+	// tested in localaws/iam_test.go.
+	srv, awsCfg := testserver.Start(t, localaws.Config{Clock: clock, IAM: localaws.IAMOff}, factories...)
 	h.srv = srv
 	h.events = eventbridge.NewFromConfig(awsCfg)
 	h.sqs = sqs.NewFromConfig(awsCfg)
