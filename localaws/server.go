@@ -54,7 +54,7 @@ const (
 )
 
 // DefaultIAM is the mode of a Config that sets none.
-const DefaultIAM = IAMOff
+const DefaultIAM = IAMOn
 
 // ParseIAMMode reads "on" or "off" ("" is the default).
 func ParseIAMMode(s string) (IAMMode, error) {
