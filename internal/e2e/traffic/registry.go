@@ -36,6 +36,7 @@ type lifecycle struct {
 	ledger    *replay.DynamoLedger
 	replayer  *replay.Replayer
 	suspended []string
+	effective time.Time // when the suspension surely reached every router, and their earlier invocations were over
 	resumed   time.Time
 }
 
@@ -104,8 +105,13 @@ func (l *lifecycle) suspend(ctx context.Context) error {
 		}
 		l.suspended = append(l.suspended, TenantName(i))
 	}
+	l.effective = time.Now().Add(l.ttl + suspensionGrace)
 	return nil
 }
+
+// suspensionGrace is how long after the routers' cache TTL an invocation made before the suspension may still run:
+// a router batch (SoakRouterTimeout) and localaws's two async retries of a failed invocation (1 s and 2 s).
+const suspensionGrace = SoakRouterTimeout*time.Second + 3*time.Second
 
 // resume makes the suspended tenants active, waits out the routers' cache, and replays their held messages.
 func (l *lifecycle) resume(ctx context.Context) (replay.Report, error) {

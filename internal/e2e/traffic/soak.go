@@ -144,7 +144,7 @@ func Soak(ctx context.Context, target Target, stack Stack, cfg SoakConfig) (verd
 			Quarantine: append(append([]verdict.Quarantined(nil), before.Quarantine...), o.Quarantine...),
 			Parked:     append(append([]verdict.Parked(nil), before.Parked...), o.Parked...)}
 		if lc != nil {
-			m, _, _ = verdict.CheckSuspension(m, held, lc.resumed)
+			m, _, _ = verdict.CheckSuspension(m, held, lc.effective, lc.resumed)
 		}
 		return m
 	}
@@ -165,7 +165,7 @@ func Soak(ctx context.Context, target Target, stack Stack, cfg SoakConfig) (verd
 	if lc != nil {
 		var s verdict.Suspension
 		_, s, suspension = verdict.CheckSuspension(verdict.Outcome{Evidence: append(append([]verdict.Evidence(nil),
-			before.Evidence...), after.Evidence...)}, held, lc.resumed)
+			before.Evidence...), after.Evidence...)}, held, lc.effective, lc.resumed)
 		s.RegistryTenants, s.Suspended = cfg.Registry.Tenants, len(lc.suspended)
 		r.Registry = &s
 	}

@@ -23,10 +23,13 @@ type Suspension struct {
 	InvokedWhileSuspended int
 }
 
-// CheckSuspension checks that no held message ran before resumed, and returns the outcome with each replay's
+// CheckSuspension checks that no held message ran between effective, when the suspension had reached every router
+// and the last invocation a router made before it was over (the cache TTL, a router batch, Lambda's async retries),
+// and resumed. A held message that ran before effective was invoked before the suspension and then redelivered (a
+// killed router batch) and held: a duplicate, which the accounting counts as one. It returns the outcome with each replay's
 // evidence and parking under the ID of the message it replays, so that the accounting counts a held message once,
 // whichever ID it ran under (a replay whose backend calls all failed is parked under its new ID).
-func CheckSuspension(o Outcome, held []Held, resumed time.Time) (Outcome, Suspension, []string) {
+func CheckSuspension(o Outcome, held []Held, effective, resumed time.Time) (Outcome, Suspension, []string) {
 	evidence := o.Evidence
 	byID := make(map[string]Held, 2*len(held))
 	for _, h := range held {
@@ -51,7 +54,7 @@ func CheckSuspension(o Outcome, held []Held, resumed time.Time) (Outcome, Suspen
 		if !ok {
 			continue
 		}
-		if e.SentAt.Before(resumed) {
+		if !e.SentAt.Before(effective) && e.SentAt.Before(resumed) {
 			s.InvokedWhileSuspended++
 			violations = append(violations, fmt.Sprintf("held message %s of suspended tenant %q ran at %s, before "+
 				"its tenant was resumed at %s", h.MessageID, h.Tenant, e.SentAt.Format(time.RFC3339Nano),
