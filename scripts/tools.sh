@@ -5,6 +5,8 @@
 #   hashicorp/aws provider (registry when reachable, else built from the Go proxy into a
 #   filesystem mirror that a generated CLI config points at)
 #   tflint, terraform-docs, staticcheck
+# and checks what it cannot install for you: the host's python3 (with boto3, which Lambda's
+# Python runtime provides) and node with npm, which localaws runs the example workers with.
 # Usage: scripts/tools.sh            install everything, print the CLI config path
 #        scripts/tools.sh --print-env print the variables Make exports
 set -euo pipefail
@@ -147,6 +149,19 @@ RC
   mv "$tmp" "$RC"
 }
 
+# host_runtimes fails early, naming the fix, when the interpreters localaws runs the Python and
+# Node.js workers with are missing: the e2e suite would otherwise fail much later.
+host_runtimes() {
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null ||
+    { log "python3 >= 3.9 is missing: install it (apt-get install python3)"; exit 1; }
+  python3 -c 'import boto3' 2>/dev/null ||
+    { log "python3 cannot import boto3, which Lambda's Python runtime provides: pip install boto3 (or apt-get install python3-boto3)"; exit 1; }
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' 2>/dev/null ||
+    { log "node >= 18 is missing: install it (apt-get install nodejs)"; exit 1; }
+  command -v npm >/dev/null 2>&1 ||
+    { log "npm is missing: install it (apt-get install npm)"; exit 1; }
+}
+
 # Two make invocations (or CI and a developer) must not build into the cache at once.
 exec 9>"$CACHE/.lock"
 if ! flock -n 9; then
@@ -154,6 +169,7 @@ if ! flock -n 9; then
   flock 9
 fi
 
+host_runtimes
 terraform_binary
 go_tool staticcheck honnef.co/go/tools/cmd/staticcheck "$STATICCHECK_VERSION"
 module_tool terraform-docs tools/terraform-docs github.com/terraform-docs/terraform-docs
