@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,6 +96,14 @@ func TestTenantLifecycle(t *testing.T) {
 	})
 
 	t.Run("a tenant added at run time is routed within the cache TTL", func(t *testing.T) {
+		// A fresh "unknown" answer in the router's cache first, so that the add has a
+		// cached answer to outlive and the bound below measures the TTL.
+		probe, _, err := traffic.Send(ctx, c, stack, traffic.Plan{SQSTenants: []string{"newco"}, PerTenant: 1})
+		require.NoError(t, err)
+		probeIDs := idsOf(probe, "newco")
+		collect("newco's probe quarantined as unknown", func(o *verdict.Outcome) bool {
+			return len(probeIDs) == 1 && slices.Contains(quarantinedAs(o, "unknown_tenant"), probeIDs[0])
+		})
 		ctl.run("add", "newco")
 		added := time.Now()
 		var routed time.Duration
