@@ -164,7 +164,7 @@ bench-runtimes: ## Cold start and warm-invoke overhead of Go, Python and Node.js
 	$(GO) test -run '^$$' -bench 'ColdStart|WarmInvoke' -benchtime 20x ./localaws/lambda/execenv/
 
 .PHONY: bench-e2e
-bench-e2e: tools ## End-to-end throughput on localaws: SQS send to backend completion, 50 tenants (THROUGHPUT_MESSAGES).
+bench-e2e: tools ## End-to-end throughput on localaws: SQS send to backend completion, 50 tenants (THROUGHPUT_MESSAGES), and IAM on vs off.
 	@$(MAKE) build ARCH=$(E2E_ARCH)
 	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -run '^$$' -bench Throughput -benchtime 1x -timeout 40m ./test/
 

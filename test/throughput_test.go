@@ -4,16 +4,23 @@ package test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/runner"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/target"
 	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/internal/e2e/traffic"
+	"github.com/tenant-isolation/terraform-aws-lambda-tenant-isolation/localaws"
 )
 
 // BenchmarkThroughput measures end-to-end throughput, from the first SQS send to the
@@ -25,12 +32,7 @@ import (
 //
 //	go test -tags e2e -run '^$' -bench Throughput -benchtime 1x ./test/
 func BenchmarkThroughput(b *testing.B) {
-	messages := 5000
-	if v := os.Getenv("THROUGHPUT_MESSAGES"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(b, err, "THROUGHPUT_MESSAGES")
-		messages = n
-	}
+	messages := throughputMessages(b)
 	s := newStack(b, "examples/complete", "tt", runner.DestroyOnAWS, true)
 	terraform.InitAndApply(b, s.Options)
 	stack, err := s.Outputs(b)
@@ -56,4 +58,77 @@ func BenchmarkThroughput(b *testing.B) {
 			b.ReportMetric(rssMax, "max-rss-KB/env")
 		}
 	})
+}
+
+// BenchmarkThroughputIAM compares end-to-end throughput with IAM enforcement on and off
+// in one run: two localaws instances, one examples/complete each, measured in turns so
+// that the machine's load falls on both alike. It reports each mode's msg/s and their
+// ratio, on/off:
+//
+//	go test -tags e2e -run '^$' -bench ThroughputIAM -benchtime 3x ./test/
+func BenchmarkThroughputIAM(b *testing.B) {
+	if !tg.Local() {
+		b.Skip("an account always enforces IAM: there is no off to compare with")
+	}
+	messages := throughputMessages(b)
+	modes := []localaws.IAMMode{localaws.IAMOn, localaws.IAMOff}
+	targets := make([]*target.Target, len(modes))
+	stacks := make([]*runner.Stack, len(modes))
+	for i, mode := range modes {
+		t, err := target.StartLocalWith(tg.Arch, mode, slog.New(slog.DiscardHandler))
+		require.NoError(b, err)
+		b.Cleanup(func() { _ = t.Close() })
+		targets[i] = t
+		stacks[i] = runner.ForTest(b, t, repoRoot, dist, runner.Config{Example: "examples/complete",
+			Name: "tp-" + strings.ToLower(random.UniqueId()), Teardown: runner.DestroyOnAWS, Quiet: true})
+	}
+	// Side by side: each apply mostly waits on the provider's waiters.
+	errs := make([]error, len(modes))
+	var wg sync.WaitGroup
+	for i, s := range stacks {
+		wg.Go(func() { _, errs[i] = terraform.InitAndApplyE(b, s.Options) })
+	}
+	wg.Wait()
+	outputs := make([]traffic.Stack, len(modes))
+	for i, s := range stacks {
+		require.NoError(b, errs[i], "apply with IAM %s", modes[i])
+		var err error
+		outputs[i], err = s.Outputs(b)
+		require.NoError(b, err)
+	}
+
+	run := func(b *testing.B, what string) []float64 {
+		rates := make([]float64, len(modes))
+		for i, mode := range modes {
+			r, err := traffic.Throughput(context.Background(), targets[i], outputs[i], messages, 50, 4, 10*time.Minute)
+			require.NoError(b, err, "IAM %s", mode)
+			b.Logf("%s, IAM %s: %s", what, mode, r)
+			rates[i] = r.PerSecond()
+		}
+		return rates
+	}
+	run(b, "cold run, not counted") // it also starts every environment, which would swamp the comparison
+	b.Run("on-vs-off", func(b *testing.B) {
+		rates := make([]float64, len(modes))
+		for n := 0; n < b.N; n++ {
+			for i, r := range run(b, fmt.Sprintf("run %d", n+1)) {
+				rates[i] += r
+			}
+		}
+		for i, mode := range modes {
+			b.ReportMetric(rates[i]/float64(b.N), "msg/s-iam-"+string(mode))
+		}
+		b.ReportMetric(rates[0]/rates[1], "on/off")
+	})
+}
+
+// throughputMessages is THROUGHPUT_MESSAGES, 5,000 by default.
+func throughputMessages(b *testing.B) int {
+	v := os.Getenv("THROUGHPUT_MESSAGES")
+	if v == "" {
+		return 5000
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(b, err, "THROUGHPUT_MESSAGES")
+	return n
 }
