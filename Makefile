@@ -119,7 +119,7 @@ unit: ## Go unit tests, localaws tests and benchmarks smoke (no Terraform needed
 .PHONY: e2e
 e2e: tools ## Plan tests, provider round trip and the isolation proof (TEST_TARGET=localaws|aws).
 	@$(if $(E2E_BUILT),,$(MAKE) build ARCH=$(E2E_ARCH))
-	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -parallel 4 -v ./test/... 2>&1 | tee $(DIST)/e2e.log
+	DIST_DIR=$(DIST) LAMBDA_ARCH=$(E2E_ARCH) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) -parallel 6 -v ./test/... 2>&1 | tee $(DIST)/e2e.log
 
 .PHONY: e2e-rehearsal
 e2e-rehearsal: tools ## The suite's TEST_TARGET=aws path against a separate localaws it reaches only by AWS_ENDPOINT_URL.
